@@ -1,0 +1,232 @@
+/* Dilated causal convolution and its history (spec §2.1, §4.2). Portable reference kernels: every loop runs over
+   frames innermost so compilers vectorise it; the SIMD back ends specialise the same shapes. */
+#include "dsp/conv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+TriodeStatus
+tri_conv_init(TriConv* c, TriLoadCtx* ctx, const char* path, int cin, int cout, int k, int dil, int groups,
+              bool has_bias)
+{
+  memset(c, 0, sizeof *c);
+  if (cin < 1 || cout < 1 || cin > TRI_MAX_CHANNELS || cout > TRI_MAX_CHANNELS)
+    return tri_fail(ctx, cin < 1 || cout < 1 ? TRIODE_ERR_BAD_CONFIG : TRIODE_ERR_LIMIT, path,
+                    "conv channels must be in [1, %d], found %d -> %d", TRI_MAX_CHANNELS, cin, cout);
+  if (k < 1 || k > TRI_MAX_KERNEL)
+    return tri_fail(ctx, k < 1 ? TRIODE_ERR_BAD_CONFIG : TRIODE_ERR_LIMIT, path,
+                    "kernel size must be in [1, %d], found %d", TRI_MAX_KERNEL, k);
+  if (dil < 1 || dil > TRI_MAX_DILATION)
+    return tri_fail(ctx, dil < 1 ? TRIODE_ERR_BAD_CONFIG : TRIODE_ERR_LIMIT, path,
+                    "dilation must be in [1, %d], found %d", TRI_MAX_DILATION, dil);
+  if ((long)(k - 1) * dil > TRI_MAX_LOOKBACK)
+    return tri_fail(ctx, TRIODE_ERR_LIMIT, path, "look-back (kernel-1)*dilation = %ld exceeds %ld",
+                    (long)(k - 1) * dil, (long)TRI_MAX_LOOKBACK);
+  if (groups < 1 || cin % groups != 0 || cout % groups != 0)
+    return tri_fail(ctx, TRIODE_ERR_BAD_CONFIG, path,
+                    "groups must be >= 1 and divide both channel counts, found groups %d for %d -> %d", groups, cin,
+                    cout);
+  c->cin = cin;
+  c->cout = cout;
+  c->k = k;
+  c->dil = dil;
+  c->groups = groups;
+  c->has_bias = has_bias;
+  return tri_account_dense(ctx, path, (long)cin * cout * k);
+}
+
+TriodeStatus
+tri_conv_alloc(TriConv* c)
+{
+  c->w = calloc((size_t)c->k * c->cout * c->cin, sizeof *c->w);
+  if (c->has_bias) c->b = calloc((size_t)c->cout, sizeof *c->b);
+  if (!c->w || (c->has_bias && !c->b)) return TRIODE_ERR_NO_MEMORY;
+  return TRIODE_SUCCESS;
+}
+
+TriodeStatus
+tri_conv_read(TriConv* c, TriWeights* w)
+{
+  const int gi = c->cin / c->groups, go = c->cout / c->groups;
+  if (w->counting) {
+    TRI_TRY(tri_weights_take(w, NULL, (size_t)c->cout * gi * c->k));
+    return tri_weights_take(w, NULL, c->has_bias ? (size_t)c->cout : 0);
+  }
+  if (tri_conv_alloc(c) != TRIODE_SUCCESS) return tri_fail(w->ctx, TRIODE_ERR_NO_MEMORY, w->path, "out of memory");
+  for (int o = 0; o < c->cout; ++o) {
+    const int g = o / go;
+    for (int j = 0; j < gi; ++j)
+      for (int t = 0; t < c->k; ++t) {
+        float v;
+        TRI_TRY(tri_weights_take1(w, &v));
+        c->w[((long)t * c->cout + o) * c->cin + g * gi + j] = v;
+      }
+  }
+  if (c->has_bias) TRI_TRY(tri_weights_take(w, c->b, (size_t)c->cout));
+  return TRIODE_SUCCESS;
+}
+
+long
+tri_conv_params(const TriConv* c)
+{
+  return (long)c->cout * (c->cin / c->groups) * c->k + (c->has_bias ? c->cout : 0);
+}
+
+long
+tri_conv_lookback(const TriConv* c)
+{
+  return (long)(c->k - 1) * c->dil;
+}
+
+TriodeStatus
+tri_conv_slice(TriConv* dst, const TriConv* src, int cin, int cout)
+{
+  memset(dst, 0, sizeof *dst);
+  if (src->groups != 1 || cin > src->cin || cout > src->cout || cin < 1 || cout < 1) return TRIODE_ERR_BAD_ARG;
+  *dst = *src;
+  dst->cin = cin;
+  dst->cout = cout;
+  dst->w = NULL;
+  dst->b = NULL;
+  TRI_TRY(tri_conv_alloc(dst));
+  for (int t = 0; t < src->k; ++t)
+    for (int o = 0; o < cout; ++o)
+      memcpy(dst->w + ((long)t * cout + o) * cin, src->w + ((long)t * src->cout + o) * src->cin,
+             (size_t)cin * sizeof *dst->w);
+  if (src->has_bias) memcpy(dst->b, src->b, (size_t)cout * sizeof *dst->b);
+  return TRIODE_SUCCESS;
+}
+
+void
+tri_conv_free(TriConv* c)
+{
+  if (!c) return;
+  free(c->w);
+  free(c->b);
+  c->w = c->b = NULL;
+}
+
+/* ---- history ---------------------------------------------------------------------------------------------- */
+
+TriodeStatus
+tri_hist_init(TriHist* h, int ch, long lookback, int max_block)
+{
+  memset(h, 0, sizeof *h);
+  h->ch = ch;
+  h->lookback = lookback;
+  /* Room for two look-backs plus a block, as the reference: the wrap copy then runs at most once per look-back. */
+  h->cap = 2 * lookback + max_block;
+  h->data = calloc((size_t)ch * (size_t)h->cap, sizeof *h->data);
+  if (!h->data) return TRIODE_ERR_NO_MEMORY;
+  h->pos = lookback;
+  return TRIODE_SUCCESS;
+}
+
+TriodeStatus
+tri_hist_resize(TriHist* h, int max_block)
+{
+  TriHist n;
+  TRI_TRY(tri_hist_init(&n, h->ch, h->lookback, max_block));
+  if (h->data) {
+    const long end = h->pos + h->cur;
+    for (int c = 0; c < h->ch; ++c)
+      memcpy(n.data + (long)c * n.cap, h->data + (long)c * h->cap + end - h->lookback,
+             (size_t)h->lookback * sizeof *n.data);
+  }
+  tri_hist_free(h);
+  *h = n;
+  return TRIODE_SUCCESS;
+}
+
+void
+tri_hist_free(TriHist* h)
+{
+  if (!h) return;
+  free(h->data);
+  h->data = NULL;
+}
+
+size_t
+tri_hist_bytes(const TriHist* h)
+{
+  return (size_t)h->ch * (size_t)h->cap * sizeof(float);
+}
+
+void
+tri_hist_clear(TriHist* h)
+{
+  if (h->data) memset(h->data, 0, tri_hist_bytes(h));
+  h->pos = h->lookback;
+  h->cur = 0;
+}
+
+void
+tri_hist_push(TriHist* h, const float* src, int ld, int n)
+{
+  long p = h->pos + h->cur;
+  if (p + n > h->cap) {
+    for (int c = 0; c < h->ch; ++c) {
+      float* row = h->data + (long)c * h->cap;
+      memmove(row, row + p - h->lookback, (size_t)h->lookback * sizeof *row);
+    }
+    p = h->lookback;
+  }
+  for (int c = 0; c < h->ch; ++c)
+    memcpy(h->data + (long)c * h->cap + p, src + (long)c * ld, (size_t)n * sizeof *src);
+  h->pos = p;
+  h->cur = n;
+}
+
+/* ---- compute ---------------------------------------------------------------------------------------------- */
+
+void
+tri_conv_apply_hist(const TriConv* c, const TriHist* h, float* out, int ld, int n)
+{
+  for (int o = 0; o < c->cout; ++o) {
+    float* y = out + (long)o * ld;
+    memset(y, 0, (size_t)n * sizeof *y);
+    for (int t = 0; t < c->k; ++t) {
+      const long back = (long)(c->k - 1 - t) * c->dil;
+      const float* wr = c->w + ((long)t * c->cout + o) * c->cin;
+      for (int i = 0; i < c->cin; ++i) {
+        const float wv = wr[i];
+        if (wv == 0.0f) continue; /* outside the group blocks */
+        const float* x = tri_hist_row(h, i) - back;
+        for (int f = 0; f < n; ++f) y[f] += wv * x[f];
+      }
+    }
+    if (c->b) {
+      const float bv = c->b[o];
+      for (int f = 0; f < n; ++f) y[f] += bv;
+    }
+  }
+}
+
+void
+tri_conv1x1_apply(const TriConv* c, const float* in, int ldin, float* out, int ldout, int n, bool accumulate)
+{
+  for (int o = 0; o < c->cout; ++o) {
+    float* y = out + (long)o * ldout;
+    float acc_buf[256];
+    /* Accumulate W*x separately so "+=" callers add the finished product, as the reference does. */
+    for (int f0 = 0; f0 < n; f0 += 256) {
+      const int m = n - f0 < 256 ? n - f0 : 256;
+      memset(acc_buf, 0, (size_t)m * sizeof *acc_buf);
+      const float* wr = c->w + (long)o * c->cin;
+      for (int i = 0; i < c->cin; ++i) {
+        const float wv = wr[i];
+        if (wv == 0.0f) continue;
+        const float* x = in + (long)i * ldin + f0;
+        for (int f = 0; f < m; ++f) acc_buf[f] += wv * x[f];
+      }
+      if (c->b) {
+        const float bv = c->b[o];
+        for (int f = 0; f < m; ++f) acc_buf[f] += bv;
+      }
+      if (accumulate)
+        for (int f = 0; f < m; ++f) y[f0 + f] += acc_buf[f];
+      else
+        memcpy(y + f0, acc_buf, (size_t)m * sizeof *y);
+    }
+  }
+}

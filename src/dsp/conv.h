@@ -1,0 +1,68 @@
+/* Dilated causal convolution (spec §2.1) and its input history; a pointwise conv is the K = 1 case. */
+#ifndef TRIODE_DSP_CONV_H
+#define TRIODE_DSP_CONV_H
+
+#include "format/weights.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+  int cin, cout, k, dil, groups;
+  bool has_bias;
+  float* w; /* dense, w[(tap * cout + o) * cin + i]; zeros outside the group blocks. Owned. */
+  float* b; /* cout values, or NULL without bias. Owned. */
+} TriConv;
+
+/* Sets the shape (validated against the limits; `path` names the conv in messages). Allocates nothing. */
+TriodeStatus tri_conv_init(TriConv* c, TriLoadCtx* ctx, const char* path, int cin, int cout, int k, int dil,
+                           int groups, bool has_bias);
+
+/* Reads the conv's weights from the stream (PyTorch order), allocating when not counting. */
+TriodeStatus tri_conv_read(TriConv* c, TriWeights* w);
+
+/* Allocates zeroed weights for a shape set by tri_conv_init (for tests and slimming). */
+TriodeStatus tri_conv_alloc(TriConv* c);
+
+/* Number of parameters the file holds for this conv. */
+long tri_conv_params(const TriConv* c);
+
+/* Look-back in samples: (k - 1) * dil. */
+long tri_conv_lookback(const TriConv* c);
+
+/* Copy of the first `cout` rows and first `cin` columns (slimming). Groups must be 1. */
+TriodeStatus tri_conv_slice(TriConv* dst, const TriConv* src, int cin, int cout);
+
+void tri_conv_free(TriConv* c);
+
+/* History of a conv's input: a linear buffer per channel, the last `lookback` frames kept in front when it
+   wraps, so every tap of a block reads a contiguous run. */
+typedef struct {
+  int ch;
+  long lookback;
+  long cap; /* frames per channel */
+  long pos; /* index of the first frame of the current block */
+  long cur; /* frames in the current block */
+  float* data;
+} TriHist;
+
+/* Allocates a history for blocks up to max_block. */
+TriodeStatus tri_hist_init(TriHist* h, int ch, long lookback, int max_block);
+/* Re-sizes for a new max_block keeping the last `lookback` frames (the stream continues seamlessly). */
+TriodeStatus tri_hist_resize(TriHist* h, int max_block);
+void tri_hist_free(TriHist* h);
+size_t tri_hist_bytes(const TriHist* h);
+/* Zeroes the history (all frames before the next block read as 0). */
+void tri_hist_clear(TriHist* h);
+/* Appends n frames (rows of src, stride ld); they become the current block. */
+void tri_hist_push(TriHist* h, const float* src, int ld, int n);
+/* Row c of the current block: element t is frame t of the block; negative offsets reach back. */
+static inline const float* tri_hist_row(const TriHist* h, int c) { return h->data + (long)c * h->cap + h->pos; }
+
+/* out[o][t] = b[o] + sum over taps and inputs, reading the current block of h. out has row stride ld. */
+void tri_conv_apply_hist(const TriConv* c, const TriHist* h, float* out, int ld, int n);
+
+/* Pointwise: out (= or +=) W * in (+ b). `accumulate` adds into out instead of overwriting it. */
+void tri_conv1x1_apply(const TriConv* c, const float* in, int ldin, float* out, int ldout, int n, bool accumulate);
+
+#endif

@@ -1,0 +1,276 @@
+/* LSTM model, spec §3.3. Gates in PyTorch order [i; f; g; o]; c is fully updated before h. The state is kept
+   across Reset() like the reference; restart restores the file's stored initial state. */
+#include "core/node.h"
+#include "dsp/activation.h"
+#include "format/json_util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  int in, hidden;
+  float* w;  /* 4H x (in + H), row-major */
+  float* b;  /* 4H */
+  float* h0; /* H */
+  float* c0; /* H */
+} LstmLayer;
+
+typedef struct {
+  int nlayers, input_size, hidden;
+  bool fast;
+  LstmLayer* layers;
+  float* head_w; /* out x H */
+  float* head_b; /* out */
+} Lstm;
+
+typedef struct {
+  float* h;   /* nlayers x H */
+  float* c;   /* nlayers x H */
+  float* xh;  /* in + H (largest layer input) */
+  float* q;   /* 4H */
+  float* x0;  /* the frame's input column */
+} LstmState;
+
+static TriodeStatus
+lstm_parse(TriLoadCtx* ctx, const cJSON* cfg, const char* path, TriNode* node)
+{
+  Lstm* m = calloc(1, sizeof *m);
+  if (!m) return tri_fail(ctx, TRIODE_ERR_NO_MEMORY, path, "out of memory");
+  node->impl = m;
+  long layers, input, hidden, in, out;
+  TRI_TRY(tri_json_int(ctx, cfg, path, "num_layers", true, 0, 0, TRI_MAX_LAYERS, &layers));
+  TRI_TRY(tri_json_int(ctx, cfg, path, "input_size", true, 0, 1, TRI_MAX_CHANNELS, &input));
+  TRI_TRY(tri_json_int(ctx, cfg, path, "hidden_size", true, 0, 1, TRI_MAX_CHANNELS, &hidden));
+  TRI_TRY(tri_json_int(ctx, cfg, path, "in_channels", false, 1, 1, TRI_MAX_CHANNELS, &in));
+  TRI_TRY(tri_json_int(ctx, cfg, path, "out_channels", false, 1, 1, TRI_MAX_CHANNELS, &out));
+  char p[TRI_PATH_MAX];
+  if (input != in)
+    return tri_fail(ctx, TRIODE_ERR_BAD_CONFIG, tri_path_key(p, sizeof p, path, "input_size"),
+                    "input_size (%ld) must equal in_channels (%ld)", input, in);
+  /* Dense floats: every layer's matrix plus the head. */
+  long dense = 0;
+  for (long l = 0; l < layers; ++l) dense += 4 * hidden * ((l == 0 ? input : hidden) + hidden) + 6 * hidden;
+  TRI_TRY(tri_account_dense(ctx, path, dense + out * hidden + out));
+  m->nlayers = (int)layers;
+  m->input_size = (int)input;
+  m->hidden = (int)hidden;
+  m->fast = ctx->opts->fast_tanh;
+  node->nin = (int)in;
+  node->nout = (int)out;
+  m->layers = calloc((size_t)(layers > 0 ? layers : 1), sizeof *m->layers);
+  if (!m->layers) return tri_fail(ctx, TRIODE_ERR_NO_MEMORY, path, "out of memory");
+  for (int l = 0; l < m->nlayers; ++l) {
+    m->layers[l].in = l == 0 ? m->input_size : m->hidden;
+    m->layers[l].hidden = m->hidden;
+  }
+  return TRIODE_SUCCESS;
+}
+
+static TriodeStatus
+take_alloc(TriWeights* w, float** dst, size_t n)
+{
+  if (!w->counting) {
+    *dst = malloc((n ? n : 1) * sizeof **dst);
+    if (!*dst) return tri_fail(w->ctx, TRIODE_ERR_NO_MEMORY, w->path, "out of memory");
+  }
+  return tri_weights_take(w, *dst, n);
+}
+
+static TriodeStatus
+lstm_read(TriNode* node, TriWeights* w)
+{
+  Lstm* m = node->impl;
+  const size_t H = (size_t)m->hidden;
+  for (int l = 0; l < m->nlayers; ++l) {
+    LstmLayer* L = &m->layers[l];
+    TRI_TRY(take_alloc(w, &L->w, 4 * H * ((size_t)L->in + H)));
+    TRI_TRY(take_alloc(w, &L->b, 4 * H));
+    TRI_TRY(take_alloc(w, &L->h0, H));
+    TRI_TRY(take_alloc(w, &L->c0, H));
+  }
+  TRI_TRY(take_alloc(w, &m->head_w, (size_t)node->nout * H));
+  return take_alloc(w, &m->head_b, (size_t)node->nout);
+}
+
+static void
+lstm_destroy(void* impl)
+{
+  Lstm* m = impl;
+  for (int l = 0; m->layers && l < m->nlayers; ++l) {
+    free(m->layers[l].w);
+    free(m->layers[l].b);
+    free(m->layers[l].h0);
+    free(m->layers[l].c0);
+  }
+  free(m->layers);
+  free(m->head_w);
+  free(m->head_b);
+  free(m);
+}
+
+static void
+lstm_state_restart(const TriNode* node, void* state)
+{
+  const Lstm* m = node->impl;
+  LstmState* s = state;
+  for (int l = 0; l < m->nlayers; ++l) {
+    memcpy(s->h + (size_t)l * m->hidden, m->layers[l].h0, (size_t)m->hidden * sizeof(float));
+    memcpy(s->c + (size_t)l * m->hidden, m->layers[l].c0, (size_t)m->hidden * sizeof(float));
+  }
+}
+
+static void
+lstm_state_free(const TriNode* node, void* state)
+{
+  (void)node;
+  LstmState* s = state;
+  if (!s) return;
+  free(s->h);
+  free(s->c);
+  free(s->xh);
+  free(s->q);
+  free(s->x0);
+  free(s);
+}
+
+static TriodeStatus
+lstm_state_new(const TriNode* node, void** state)
+{
+  const Lstm* m = node->impl;
+  LstmState* s = calloc(1, sizeof *s);
+  if (!s) return TRIODE_ERR_NO_MEMORY;
+  const size_t H = (size_t)m->hidden, L = (size_t)(m->nlayers > 0 ? m->nlayers : 1);
+  const size_t maxin = (size_t)(m->input_size > m->hidden ? m->input_size : m->hidden);
+  s->h = calloc(L * H, sizeof(float));
+  s->c = calloc(L * H, sizeof(float));
+  s->xh = calloc(maxin + H, sizeof(float));
+  s->q = calloc(4 * H, sizeof(float));
+  s->x0 = calloc((size_t)m->input_size, sizeof(float));
+  if (!s->h || !s->c || !s->xh || !s->q || !s->x0) {
+    lstm_state_free(node, s);
+    return TRIODE_ERR_NO_MEMORY;
+  }
+  lstm_state_restart(node, s);
+  *state = s;
+  return TRIODE_SUCCESS;
+}
+
+static TriodeStatus
+lstm_state_resize(const TriNode* node, void* state, int max_block)
+{
+  (void)node; /* per-sample recurrence: nothing depends on the block size */
+  (void)state;
+  (void)max_block;
+  return TRIODE_SUCCESS;
+}
+
+static void
+lstm_state_clear(const TriNode* node, void* state)
+{
+  (void)node; /* the reference keeps the LSTM state across Reset() */
+  (void)state;
+}
+
+static size_t
+lstm_state_bytes(const TriNode* node, const void* state)
+{
+  (void)state;
+  const Lstm* m = node->impl;
+  const size_t H = (size_t)m->hidden;
+  return sizeof(LstmState) + (2 * (size_t)m->nlayers * H + 2 * (size_t)m->input_size + 5 * H) * sizeof(float);
+}
+
+static void
+lstm_step(const Lstm* m, LstmState* s, int l, const float* v)
+{
+  const LstmLayer* L = &m->layers[l];
+  const int H = m->hidden, I = L->in, W = I + H;
+  float* h = s->h + (size_t)l * H;
+  float* c = s->c + (size_t)l * H;
+  memcpy(s->xh, v, (size_t)I * sizeof(float));
+  memcpy(s->xh + I, h, (size_t)H * sizeof(float));
+  for (int r = 0; r < 4 * H; ++r) {
+    const float* wr = L->w + (size_t)r * W;
+    float acc = 0.0f;
+    for (int j = 0; j < W; ++j) acc += wr[j] * s->xh[j];
+    s->q[r] = acc + L->b[r];
+  }
+  const float* qi = s->q;
+  const float* qf = s->q + H;
+  const float* qg = s->q + 2 * H;
+  const float* qo = s->q + 3 * H;
+  if (m->fast) {
+    for (int j = 0; j < H; ++j) c[j] = tri_fast_sigmoid(qf[j]) * c[j] + tri_fast_sigmoid(qi[j]) * tri_fast_tanh(qg[j]);
+    for (int j = 0; j < H; ++j) h[j] = tri_fast_sigmoid(qo[j]) * tri_fast_tanh(c[j]);
+  } else {
+    for (int j = 0; j < H; ++j) c[j] = tri_sigmoid(qf[j]) * c[j] + tri_sigmoid(qi[j]) * tanhf(qg[j]);
+    for (int j = 0; j < H; ++j) h[j] = tri_sigmoid(qo[j]) * tanhf(c[j]);
+  }
+}
+
+static void
+lstm_process(const TriNode* node, void* state, const float* in, int ldin, float* out, int ldout, int n)
+{
+  const Lstm* m = node->impl;
+  LstmState* s = state;
+  const int H = m->hidden;
+  for (int t = 0; t < n; ++t) {
+    if (m->nlayers == 0) { /* no layers: the input passes through */
+      for (int o = 0; o < node->nout; ++o) out[(long)o * ldout + t] = o < node->nin ? in[(long)o * ldin + t] : 0.0f;
+      continue;
+    }
+    /* Layer 0 reads the frame's input column; later layers read the previous layer's new h. */
+    for (int i = 0; i < m->input_size; ++i) s->x0[i] = in[(long)i * ldin + t];
+    lstm_step(m, s, 0, s->x0);
+    for (int l = 1; l < m->nlayers; ++l) lstm_step(m, s, l, s->h + (size_t)(l - 1) * H);
+    const float* hl = s->h + (size_t)(m->nlayers - 1) * H;
+    for (int o = 0; o < node->nout; ++o) {
+      const float* wr = m->head_w + (size_t)o * H;
+      float acc = 0.0f;
+      for (int j = 0; j < H; ++j) acc += wr[j] * hl[j];
+      out[(long)o * ldout + t] = acc + m->head_b[o];
+    }
+  }
+}
+
+static long
+lstm_prewarm(const TriNode* node, const void* state)
+{
+  (void)state;
+  long p = (long)(0.5 * node->sample_rate);
+  return p <= 0 ? 1 : p;
+}
+
+static long
+lstm_rf(const TriNode* node)
+{
+  (void)node; /* recurrent: no finite receptive field; 1 = depends on the current sample (and the state) */
+  return 1;
+}
+
+static void
+lstm_describe(const TriNode* node, cJSON* obj)
+{
+  const Lstm* m = node->impl;
+  cJSON_AddNumberToObject(obj, "num_layers", m->nlayers);
+  cJSON_AddNumberToObject(obj, "input_size", m->input_size);
+  cJSON_AddNumberToObject(obj, "hidden_size", m->hidden);
+}
+
+const TriArchOps tri_arch_lstm = {
+  .name = "LSTM",
+  .parse = lstm_parse,
+  .read_weights = lstm_read,
+  .destroy = lstm_destroy,
+  .state_new = lstm_state_new,
+  .state_free = lstm_state_free,
+  .state_resize = lstm_state_resize,
+  .state_clear = lstm_state_clear,
+  .state_restart = lstm_state_restart,
+  .state_bytes = lstm_state_bytes,
+  .process = lstm_process,
+  .prewarm_samples = lstm_prewarm,
+  .receptive_field = lstm_rf,
+  .describe = lstm_describe,
+};
