@@ -226,6 +226,23 @@ triode_instance_process_mono(TriodeInstance* instance, const float* in, float* o
 TRIODE_API TriodeStatus
 triode_instance_set_slim(TriodeInstance* instance, double value);
 
+/**
+ * Chooses the instruction-set level of this instance's kernels: "scalar", "sse2", "avx2", "avx512" or "neon"; NULL
+ * or "" picks the default (the best this CPU supports, or the level named by the environment variable TRIODE_ISA).
+ * Returns TRIODE_FAILURE when the level cannot run on this CPU, TRIODE_ERR_BAD_ARG for an unknown name.
+ * Outputs of different levels agree within float rounding. Thread class: instantiation.
+ */
+TRIODE_API TriodeStatus
+triode_instance_set_isa(TriodeInstance* instance, const char* isa);
+
+/** Name of the instruction-set level the instance uses. Static string. */
+TRIODE_API const char*
+triode_instance_isa(const TriodeInstance* instance);
+
+/** Whether the named instruction-set level can run on this CPU (and was compiled in). */
+TRIODE_API bool
+triode_isa_supported(const char* isa);
+
 /** The model the instance was made from. Owned by the caller of triode_instance_new. */
 TRIODE_API const TriodeModel*
 triode_instance_model(const TriodeInstance* instance);

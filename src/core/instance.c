@@ -22,7 +22,7 @@ tri_state_free(TriState* st)
 }
 
 TriodeStatus
-tri_node_prewarm(const TriNode* node, void* state, int max_block)
+tri_node_prewarm(const TriNode* node, void* state, const TriKernels* k, int max_block)
 {
   long p = node->ops->prewarm_samples(node, state);
   if (p <= 0) return TRIODE_SUCCESS;
@@ -35,7 +35,7 @@ tri_node_prewarm(const TriNode* node, void* state, int max_block)
     return TRIODE_ERR_NO_MEMORY;
   }
   TriFpMode fp = tri_fp_enter();
-  for (long done = 0; done < p; done += b) node->ops->process(node, state, zin, b, out, b, b);
+  for (long done = 0; done < p; done += b) node->ops->process(node, state, k, zin, b, out, b, b);
   tri_fp_leave(fp);
   free(zin);
   free(out);
@@ -68,6 +68,7 @@ triode_instance_new(const TriodeModel* model, TriodeInstance** instance, TriodeE
     return TRIODE_ERR_NO_MEMORY;
   }
   in->model = model;
+  in->kern = tri_kernels(tri_isa_default());
   in->prewarm = !model->opts.no_prewarm;
   TriodeStatus st = tri_state_new(model->root, &in->st);
   if (st == TRIODE_SUCCESS) {
@@ -115,7 +116,7 @@ triode_instance_reset(TriodeInstance* instance, double sample_rate, int max_bloc
   }
   instance->sample_rate = sample_rate;
   root->ops->state_clear(root, instance->st.impl);
-  if (instance->prewarm) return tri_node_prewarm(root, instance->st.impl, max_block);
+  if (instance->prewarm) return tri_node_prewarm(root, instance->st.impl, instance->kern, max_block);
   return TRIODE_SUCCESS;
 }
 
@@ -125,7 +126,7 @@ triode_instance_restart(TriodeInstance* instance)
   if (!instance) return TRIODE_ERR_BAD_ARG;
   const TriNode* root = instance->model->root;
   root->ops->state_restart(root, instance->st.impl);
-  if (instance->prewarm) return tri_node_prewarm(root, instance->st.impl, instance->max_block);
+  if (instance->prewarm) return tri_node_prewarm(root, instance->st.impl, instance->kern, instance->max_block);
   return TRIODE_SUCCESS;
 }
 
@@ -146,7 +147,7 @@ triode_instance_process(TriodeInstance* instance, const float* const* in, float*
     const int n = frames - done < (size_t)mb ? (int)(frames - done) : mb;
     /* Copy in first: the caller may process in place, and planar rows need a common stride. */
     for (int c = 0; c < root->nin; ++c) memcpy(instance->inbuf + (long)c * mb, in[c] + done, (size_t)n * sizeof(float));
-    root->ops->process(root, instance->st.impl, instance->inbuf, mb, instance->outbuf, mb, n);
+    root->ops->process(root, instance->st.impl, instance->kern, instance->inbuf, mb, instance->outbuf, mb, n);
     for (int c = 0; c < root->nout; ++c)
       memcpy(out[c] + done, instance->outbuf + (long)c * mb, (size_t)n * sizeof(float));
     done += (size_t)n;
@@ -170,7 +171,7 @@ triode_instance_set_slim(TriodeInstance* instance, double value)
   if (!instance || !(value >= 0.0 && value <= 1.0)) return TRIODE_ERR_BAD_ARG;
   const TriNode* root = instance->model->root;
   if (!root->ops->set_slim) return TRIODE_FAILURE;
-  return root->ops->set_slim(root, instance->st.impl, value, instance->max_block, instance->prewarm);
+  return root->ops->set_slim(root, instance->st.impl, instance->kern, value, instance->max_block, instance->prewarm);
 }
 
 const TriodeModel*
@@ -185,4 +186,32 @@ triode_instance_memory(const TriodeInstance* instance)
   const TriNode* root = instance->model->root;
   size_t bytes = sizeof *instance + (size_t)(root->nin + root->nout) * (size_t)instance->max_block * sizeof(float);
   return bytes + root->ops->state_bytes(root, instance->st.impl);
+}
+
+TriodeStatus
+triode_instance_set_isa(TriodeInstance* instance, const char* isa)
+{
+  TriIsa level;
+  if (!instance) return TRIODE_ERR_BAD_ARG;
+  if (!isa || !*isa) {
+    instance->kern = tri_kernels(tri_isa_default());
+    return TRIODE_SUCCESS;
+  }
+  if (!tri_isa_parse(isa, &level)) return TRIODE_ERR_BAD_ARG;
+  if (!tri_isa_supported(level)) return TRIODE_FAILURE;
+  instance->kern = tri_kernels(level);
+  return TRIODE_SUCCESS;
+}
+
+const char*
+triode_instance_isa(const TriodeInstance* instance)
+{
+  return instance->kern->name;
+}
+
+bool
+triode_isa_supported(const char* isa)
+{
+  TriIsa level;
+  return tri_isa_parse(isa, &level) && tri_isa_supported(level) && tri_kernels(level)->isa == level;
 }

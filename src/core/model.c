@@ -38,6 +38,27 @@ locate(const char* text, size_t offset, long* line, long* col)
   }
 }
 
+/* Deepest bracket nesting of JSON text (strings skipped), to explain a parse refused for depth. */
+static long
+json_depth(const char* text)
+{
+  long depth = 0, max = 0;
+  bool in_str = false;
+  for (const char* p = text; *p; ++p) {
+    if (in_str) {
+      if (*p == '\\' && p[1]) ++p;
+      else if (*p == '"') in_str = false;
+    } else if (*p == '"') {
+      in_str = true;
+    } else if (*p == '[' || *p == '{') {
+      if (++depth > max) max = depth;
+    } else if (*p == ']' || *p == '}') {
+      --depth;
+    }
+  }
+  return max;
+}
+
 TriodeStatus
 triode_model_load_string(const char* json, size_t length, const char* name, const TriodeLoadOptions* options,
                          TriodeModel** model, TriodeError* error)
@@ -68,6 +89,10 @@ triode_model_load_string(const char* json, size_t length, const char* name, cons
     locate(text, off, &line, &col);
     char where[128];
     snprintf(where, sizeof where, "line %ld, column %ld", line, col);
+    if (json_depth(text) > CJSON_NESTING_LIMIT) {
+      free(text);
+      return report(error, TRIODE_ERR_LIMIT, name, "JSON nested deeper than %s levels", "1000");
+    }
     free(text);
     return report(error, TRIODE_ERR_BAD_JSON, name,
                   off >= length ? "invalid JSON: unexpected end of file (truncated?) at %s"

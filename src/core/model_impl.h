@@ -13,6 +13,7 @@ struct TriodeModelImpl {
 
 struct TriodeInstanceImpl {
   const TriodeModel* model;
+  const TriKernels* kern; /* instruction-set level of this instance */
   TriState st;
   int max_block;
   double sample_rate;

@@ -5,6 +5,7 @@
 #define TRIODE_CORE_NODE_H
 
 #include "core/loadctx.h"
+#include "cpu/isa.h"
 #include "format/weights.h"
 
 #include <cjson/cJSON.h>
@@ -33,13 +34,15 @@ typedef struct {
   void (*state_restart)(const TriNode* node, void* state);
   size_t (*state_bytes)(const TriNode* node, const void* state);
   /* n <= max_block frames. in: nin rows of stride ldin; out: nout rows of stride ldout. Must not allocate. */
-  void (*process)(const TriNode* node, void* state, const float* in, int ldin, float* out, int ldout, int n);
+  void (*process)(const TriNode* node, void* state, const TriKernels* k, const float* in, int ldin, float* out,
+                  int ldout, int n);
 
   /* Prewarm sample count, receptive field; `state` is nullable (NULL = full size / default selection). */
   long (*prewarm_samples)(const TriNode* node, const void* state);
   long (*receptive_field)(const TriNode* node);
   /* Optional (NULL: not slimmable). set_slim may allocate; it resets and prewarms what it switches to. */
-  TriodeStatus (*set_slim)(const TriNode* node, void* state, double value, int max_block, bool prewarm);
+  TriodeStatus (*set_slim)(const TriNode* node, void* state, const TriKernels* k, double value, int max_block,
+                           bool prewarm);
   int (*slim_breakpoints)(const TriNode* node, double* points, int capacity);
   /* Adds architecture details to a describe object. */
   void (*describe)(const TriNode* node, cJSON* obj);
@@ -74,7 +77,7 @@ void tri_state_free(TriState* st);
 
 /* Feeds ceil(P / max_block) * max_block zeros (P = prewarm count), discarding the output. Allocates its buffers
    (instantiation class). */
-TriodeStatus tri_node_prewarm(const TriNode* node, void* state, int max_block);
+TriodeStatus tri_node_prewarm(const TriNode* node, void* state, const TriKernels* k, int max_block);
 
 /* Architectures. */
 extern const TriArchOps tri_arch_linear;

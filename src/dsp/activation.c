@@ -232,3 +232,18 @@ tri_act_apply(const TriAct* act, float* x, int ld, int rows, int n)
     }
   }
 }
+
+void
+tri_act_run(const TriKernels* k, const TriAct* act, float* x, int ld, int rows, int n)
+{
+  void (*map)(float*, int) = NULL;
+  switch (act->kind) {
+  case TRI_ACT_TANH: map = k->tanh; break;
+  case TRI_ACT_FASTTANH: map = k->fast_tanh; break;
+  case TRI_ACT_SIGMOID: map = k->sigmoid; break;
+  case TRI_ACT_FASTSIGMOID: map = k->fast_sigmoid; break;
+  case TRI_ACT_SILU: map = k->silu; break;
+  default: tri_act_apply(act, x, ld, rows, n); return;
+  }
+  for (int r = 0; r < rows; ++r) map(x + (long)r * ld, n);
+}

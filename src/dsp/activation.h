@@ -3,6 +3,7 @@
 #define TRIODE_DSP_ACTIVATION_H
 
 #include "core/loadctx.h"
+#include "cpu/isa.h"
 
 #include <cjson/cJSON.h>
 
@@ -45,6 +46,9 @@ const char* tri_act_name(const TriAct* act);
 
 /* Applies the activation in place to rows [0, rows) of x (row stride ld), frames [0, n). Row r uses slope r. */
 void tri_act_apply(const TriAct* act, float* x, int ld, int rows, int n);
+
+/* The same through the dispatched kernels (vectorised tanh / sigmoid / SiLU; the rest are plain loops). */
+void tri_act_run(const TriKernels* k, const TriAct* act, float* x, int ld, int rows, int n);
 
 /* Scalar forms, exposed for the LSTM and the tests. */
 float tri_fast_tanh(float x);

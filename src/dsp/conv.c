@@ -63,6 +63,21 @@ tri_conv_read(TriConv* c, TriWeights* w)
       }
   }
   if (c->has_bias) TRI_TRY(tri_weights_take(w, c->b, (size_t)c->cout));
+  if (tri_conv_pack(c) != TRIODE_SUCCESS) return tri_fail(w->ctx, TRIODE_ERR_NO_MEMORY, w->path, "out of memory");
+  return TRIODE_SUCCESS;
+}
+
+TriodeStatus
+tri_conv_pack(TriConv* c)
+{
+  free(c->wt);
+  const size_t J = (size_t)c->k * (size_t)c->cin;
+  c->wt = malloc(J * (size_t)c->cout * sizeof *c->wt);
+  if (!c->wt) return TRIODE_ERR_NO_MEMORY;
+  for (int t = 0; t < c->k; ++t)
+    for (int i = 0; i < c->cin; ++i)
+      for (int o = 0; o < c->cout; ++o)
+        c->wt[((size_t)t * c->cin + i) * c->cout + o] = c->w[((size_t)t * c->cout + o) * c->cin + i];
   return TRIODE_SUCCESS;
 }
 
@@ -88,13 +103,14 @@ tri_conv_slice(TriConv* dst, const TriConv* src, int cin, int cout)
   dst->cout = cout;
   dst->w = NULL;
   dst->b = NULL;
+  dst->wt = NULL;
   TRI_TRY(tri_conv_alloc(dst));
   for (int t = 0; t < src->k; ++t)
     for (int o = 0; o < cout; ++o)
       memcpy(dst->w + ((long)t * cout + o) * cin, src->w + ((long)t * src->cout + o) * src->cin,
              (size_t)cin * sizeof *dst->w);
   if (src->has_bias) memcpy(dst->b, src->b, (size_t)cout * sizeof *dst->b);
-  return TRIODE_SUCCESS;
+  return tri_conv_pack(dst);
 }
 
 void
@@ -103,7 +119,8 @@ tri_conv_free(TriConv* c)
   if (!c) return;
   free(c->w);
   free(c->b);
-  c->w = c->b = NULL;
+  free(c->wt);
+  c->w = c->b = c->wt = NULL;
 }
 
 /* ---- history ---------------------------------------------------------------------------------------------- */
@@ -177,7 +194,41 @@ tri_hist_push(TriHist* h, const float* src, int ld, int n)
   h->cur = n;
 }
 
-/* ---- compute ---------------------------------------------------------------------------------------------- */
+/* ---- compute through the dispatched kernels -------------------------------------------------------------- */
+
+/* Row pointers are gathered in chunks so any conv size works without scratch memory. */
+enum { ROWS_CHUNK = 256 };
+
+void
+tri_conv_run_hist(const TriKernels* k, const TriConv* c, const TriHist* h, float* out, int ld, int n, bool accumulate)
+{
+  const float* rows[ROWS_CHUNK];
+  const int J = c->k * c->cin;
+  for (int j0 = 0; j0 < J; j0 += ROWS_CHUNK) {
+    const int m = J - j0 < ROWS_CHUNK ? J - j0 : ROWS_CHUNK;
+    for (int j = 0; j < m; ++j) {
+      const int tap = (j0 + j) / c->cin, i = (j0 + j) % c->cin;
+      rows[j] = tri_hist_row(h, i) - (long)(c->k - 1 - tap) * c->dil;
+    }
+    const TriGemm g = {c->wt + (size_t)j0 * c->cout, j0 == 0 ? c->b : NULL, c->cout, m};
+    k->gemm(&g, rows, out, ld, n, accumulate || j0 > 0);
+  }
+}
+
+void
+tri_conv1x1_run(const TriKernels* k, const TriConv* c, const float* in, int ldin, float* out, int ldout, int n,
+                bool accumulate)
+{
+  const float* rows[ROWS_CHUNK];
+  for (int j0 = 0; j0 < c->cin; j0 += ROWS_CHUNK) {
+    const int m = c->cin - j0 < ROWS_CHUNK ? c->cin - j0 : ROWS_CHUNK;
+    for (int j = 0; j < m; ++j) rows[j] = in + (long)(j0 + j) * ldin;
+    const TriGemm g = {c->wt + (size_t)j0 * c->cout, j0 == 0 ? c->b : NULL, c->cout, m};
+    k->gemm(&g, rows, out, ldout, n, accumulate || j0 > 0);
+  }
+}
+
+/* ---- reference compute ---------------------------------------------------------------------------------------------- */
 
 void
 tri_conv_apply_hist(const TriConv* c, const TriHist* h, float* out, int ld, int n)

@@ -2,6 +2,7 @@
 #ifndef TRIODE_DSP_CONV_H
 #define TRIODE_DSP_CONV_H
 
+#include "cpu/isa.h"
 #include "format/weights.h"
 
 #include <stdbool.h>
@@ -12,6 +13,7 @@ typedef struct {
   bool has_bias;
   float* w; /* dense, w[(tap * cout + o) * cin + i]; zeros outside the group blocks. Owned. */
   float* b; /* cout values, or NULL without bias. Owned. */
+  float* wt; /* packed for the kernels: wt[(tap * cin + i) * cout + o]. Owned; built by tri_conv_pack. */
 } TriConv;
 
 /* Sets the shape (validated against the limits; `path` names the conv in messages). Allocates nothing. */
@@ -23,6 +25,9 @@ TriodeStatus tri_conv_read(TriConv* c, TriWeights* w);
 
 /* Allocates zeroed weights for a shape set by tri_conv_init (for tests and slimming). */
 TriodeStatus tri_conv_alloc(TriConv* c);
+
+/* Builds the packed weights the dispatched kernels read (done by read and slice; tests call it after editing w). */
+TriodeStatus tri_conv_pack(TriConv* c);
 
 /* Number of parameters the file holds for this conv. */
 long tri_conv_params(const TriConv* c);
@@ -59,6 +64,13 @@ void tri_hist_push(TriHist* h, const float* src, int ld, int n);
 /* Row c of the current block: element t is frame t of the block; negative offsets reach back. */
 static inline const float* tri_hist_row(const TriHist* h, int c) { return h->data + (long)c * h->cap + h->pos; }
 
+/* Kernel versions (the conv must be packed): out (= or +=) conv of the current block of h / of `in`. */
+void tri_conv_run_hist(const TriKernels* k, const TriConv* c, const TriHist* h, float* out, int ld, int n,
+                       bool accumulate);
+void tri_conv1x1_run(const TriKernels* k, const TriConv* c, const float* in, int ldin, float* out, int ldout, int n,
+                     bool accumulate);
+
+/* Reference versions (plain C, unpacked weights), kept as the twins the kernels are tested against. */
 /* out[o][t] = b[o] + sum over taps and inputs, reading the current block of h. out has row stride ld. */
 void tri_conv_apply_hist(const TriConv* c, const TriHist* h, float* out, int ld, int n);
 

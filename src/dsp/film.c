@@ -64,18 +64,13 @@ tri_film_scratch_rows(const TriFilm* film)
 }
 
 void
-tri_film_apply(const TriFilm* film, float* x, int ldx, const float* cond, int ldc, float* scratch, int lds, int n)
+tri_film_apply(const TriKernels* k, const TriFilm* film, float* x, int ldx, const float* cond, int ldc, float* scratch, int lds, int n)
 {
   if (!film->active) return;
-  tri_conv1x1_apply(&film->proj, cond, ldc, scratch, lds, n, false);
+  tri_conv1x1_run(k, &film->proj, cond, ldc, scratch, lds, n, false);
   for (int r = 0; r < film->dim; ++r) {
     float* v = x + (long)r * ldx;
-    const float* s = scratch + (long)r * lds;
-    if (film->shift) {
-      const float* b = scratch + (long)(film->dim + r) * lds;
-      for (int t = 0; t < n; ++t) v[t] = v[t] * s[t] + b[t];
-    } else {
-      for (int t = 0; t < n; ++t) v[t] *= s[t];
-    }
+    k->mul(v, scratch + (long)r * lds, n);
+    if (film->shift) k->add(v, scratch + (long)(film->dim + r) * lds, n);
   }
 }

@@ -33,7 +33,7 @@ int tri_film_scratch_rows(const TriFilm* film);
 
 /* x (dim rows, stride ldx) modulated by cond (stride ldc); scratch has tri_film_scratch_rows rows of stride lds.
    x may alias cond. */
-void tri_film_apply(const TriFilm* film, float* x, int ldx, const float* cond, int ldc, float* scratch, int lds,
+void tri_film_apply(const TriKernels* k, const TriFilm* film, float* x, int ldx, const float* cond, int ldc, float* scratch, int lds,
                     int n);
 
 #endif

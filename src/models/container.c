@@ -155,12 +155,12 @@ container_state_bytes(const TriNode* node, const void* state)
 }
 
 static void
-container_process(const TriNode* node, void* state, const float* in, int ldin, float* out, int ldout, int n)
+container_process(const TriNode* node, void* state, const TriKernels* k, const float* in, int ldin, float* out, int ldout, int n)
 {
   const Container* m = node->impl;
   ContainerState* s = state;
   const TriNode* c = m->models[s->active];
-  c->ops->process(c, s->children[s->active].impl, in, ldin, out, ldout, n);
+  c->ops->process(c, s->children[s->active].impl, k, in, ldin, out, ldout, n);
 }
 
 static long
@@ -180,7 +180,7 @@ container_rf(const TriNode* node)
 }
 
 static TriodeStatus
-container_set_slim(const TriNode* node, void* state, double value, int max_block, bool prewarm)
+container_set_slim(const TriNode* node, void* state, const TriKernels* k, double value, int max_block, bool prewarm)
 {
   const Container* m = node->impl;
   ContainerState* s = state;
@@ -189,7 +189,7 @@ container_set_slim(const TriNode* node, void* state, double value, int max_block
   if (i == s->active) return TRIODE_SUCCESS;
   const TriNode* c = m->models[i];
   c->ops->state_clear(c, s->children[i].impl);
-  if (prewarm) TRI_TRY(tri_node_prewarm(c, s->children[i].impl, max_block));
+  if (prewarm) TRI_TRY(tri_node_prewarm(c, s->children[i].impl, k, max_block));
   s->active = i;
   return TRIODE_SUCCESS;
 }

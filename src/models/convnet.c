@@ -189,7 +189,7 @@ convnet_state_bytes(const TriNode* node, const void* state)
 }
 
 static void
-convnet_process(const TriNode* node, void* state, const float* in, int ldin, float* out, int ldout, int n)
+convnet_process(const TriNode* node, void* state, const TriKernels* k, const float* in, int ldin, float* out, int ldout, int n)
 {
   const ConvNet* m = node->impl;
   ConvNetState* s = state;
@@ -199,17 +199,17 @@ convnet_process(const TriNode* node, void* state, const float* in, int ldin, flo
   for (int i = 0; i < m->nblocks; ++i) {
     const ConvBlock* b = &m->blocks[i];
     tri_hist_push(&s->hist[i], x, ldx, n); /* x is copied before buf is overwritten */
-    tri_conv_apply_hist(&b->conv, &s->hist[i], s->buf, ld, n);
+    tri_conv_run_hist(k, &b->conv, &s->hist[i], s->buf, ld, n, false);
     if (m->batchnorm)
       for (int c = 0; c < m->channels; ++c) {
         float* v = s->buf + (long)c * ld;
         for (int t = 0; t < n; ++t) v[t] = v[t] * b->scale[c] + b->offset[c];
       }
-    tri_act_apply(&m->act, s->buf, ld, m->channels, n);
+    tri_act_run(k, &m->act, s->buf, ld, m->channels, n);
     x = s->buf;
     ldx = ld;
   }
-  tri_conv1x1_apply(&m->head, x, ldx, out, ldout, n, false);
+  tri_conv1x1_run(k, &m->head, x, ldx, out, ldout, n, false);
 }
 
 static long

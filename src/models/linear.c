@@ -126,19 +126,23 @@ linear_state_bytes(const TriNode* node, const void* state)
 }
 
 static void
-linear_process(const TriNode* node, void* state, const float* in, int ldin, float* out, int ldout, int n)
+linear_process(const TriNode* node, void* state, const TriKernels* k, const float* in, int ldin, float* out, int ldout, int n)
 {
   const Linear* m = node->impl;
   LinearState* s = state;
   const int ch = linear_channels(node);
   tri_hist_push(&s->hist, in, ldin, n);
+  /* One output row whose inputs are the history shifted by each tap: the FIR is a 1-row product. */
+  enum { CHUNK = 256 };
+  const float* rows[CHUNK];
   for (int c = 0; c < ch; ++c) {
     const float* x = tri_hist_row(&s->hist, c);
     float* y = out + (long)c * ldout;
-    for (int t = 0; t < n; ++t) {
-      float acc = 0.0f;
-      for (int k = 0; k < m->taps; ++k) acc += m->h[k] * x[t - k];
-      y[t] = acc + m->bias;
+    for (int j0 = 0; j0 < m->taps; j0 += CHUNK) {
+      const int cnt = m->taps - j0 < CHUNK ? m->taps - j0 : CHUNK;
+      for (int j = 0; j < cnt; ++j) rows[j] = x - (j0 + j);
+      const TriGemm g = {m->h + j0, j0 == 0 && m->has_bias ? &m->bias : NULL, 1, cnt};
+      k->gemm(&g, rows, y, ldout, n, j0 > 0);
     }
   }
   for (int c = ch; c < node->nout; ++c) memset(out + (long)c * ldout, 0, (size_t)n * sizeof *out);

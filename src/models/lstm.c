@@ -210,8 +210,9 @@ lstm_step(const Lstm* m, LstmState* s, int l, const float* v)
 }
 
 static void
-lstm_process(const TriNode* node, void* state, const float* in, int ldin, float* out, int ldout, int n)
+lstm_process(const TriNode* node, void* state, const TriKernels* k, const float* in, int ldin, float* out, int ldout, int n)
 {
+  (void)k;
   const Lstm* m = node->impl;
   LstmState* s = state;
   const int H = m->hidden;

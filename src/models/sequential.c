@@ -139,7 +139,7 @@ sequential_state_bytes(const TriNode* node, const void* state)
 }
 
 static void
-sequential_process(const TriNode* node, void* state, const float* in, int ldin, float* out, int ldout, int n)
+sequential_process(const TriNode* node, void* state, const TriKernels* k, const float* in, int ldin, float* out, int ldout, int n)
 {
   const Sequential* m = node->impl;
   SequentialState* s = state;
@@ -149,7 +149,7 @@ sequential_process(const TriNode* node, void* state, const float* in, int ldin, 
     const TriNode* c = m->models[i];
     const bool last = i == m->n - 1;
     float* y = last ? out : s->buf[i & 1]; /* alternate so a child never reads and writes one buffer */
-    c->ops->process(c, s->children[i].impl, x, ldx, y, last ? ldout : s->ld, n);
+    c->ops->process(c, s->children[i].impl, k, x, ldx, y, last ? ldout : s->ld, n);
     x = y;
     ldx = s->ld;
   }

@@ -142,10 +142,9 @@ run_clear(const WaveNet* wn, WnRun* r, bool restart)
 }
 
 static void
-add_rows(float* dst, const float* src, int ld, int rows, int n)
+add_rows(const TriKernels* k, float* dst, const float* src, int ld, int rows, int n)
 {
-  for (int i = 0; i < rows; ++i)
-    for (int t = 0; t < n; ++t) dst[(long)i * ld + t] += src[(long)i * ld + t];
+  for (int i = 0; i < rows; ++i) k->add(dst + (long)i * ld, src + (long)i * ld, n);
 }
 
 static void
@@ -156,22 +155,21 @@ copy_rows(float* dst, int ldd, const float* src, int lds, int rows, int n)
 
 /* The gated / blended / plain activation of §2.5, leaving a (B rows) in z. v is free scratch. */
 static void
-activate(const WnLayer* L, int B, float* z, float* v, int ld, int n)
+activate(const TriKernels* k, const WnLayer* L, int B, float* z, float* v, int ld, int n)
 {
   float* za = z;
   float* zb = z + (long)B * ld;
   switch (L->gating) {
-  case TRI_GATE_NONE: tri_act_apply(&L->act, za, ld, B, n); break;
+  case TRI_GATE_NONE: tri_act_run(k, &L->act, za, ld, B, n); break;
   case TRI_GATE_GATED:
-    tri_act_apply(&L->act, za, ld, B, n);
-    tri_act_apply(&L->act2, zb, ld, B, n);
-    for (int i = 0; i < B; ++i)
-      for (int t = 0; t < n; ++t) za[(long)i * ld + t] *= zb[(long)i * ld + t];
+    tri_act_run(k, &L->act, za, ld, B, n);
+    tri_act_run(k, &L->act2, zb, ld, B, n);
+    for (int i = 0; i < B; ++i) k->mul(za + (long)i * ld, zb + (long)i * ld, n);
     break;
   case TRI_GATE_BLENDED:
     copy_rows(v, ld, za, ld, B, n);
-    tri_act_apply(&L->act, za, ld, B, n);
-    tri_act_apply(&L->act2, zb, ld, B, n);
+    tri_act_run(k, &L->act, za, ld, B, n);
+    tri_act_run(k, &L->act2, zb, ld, B, n);
     for (int i = 0; i < B; ++i)
       for (int t = 0; t < n; ++t) {
         const long j = (long)i * ld + t;
@@ -184,79 +182,78 @@ activate(const WnLayer* L, int B, float* z, float* v, int ld, int n)
 
 /* One layer: x (C rows) is updated in place to the layer output; the head contribution is added to S. */
 static void
-layer_process(const WnArray* a, const WnLayer* L, TriHist* hist, WnRun* r, float* x, const float* c, int ldc, int n)
+layer_process(const TriKernels* k, const WnArray* a, const WnLayer* L, TriHist* hist, WnRun* r, float* x, const float* c, int ldc, int n)
 {
   const int ld = r->ld, Z = L->conv.cout;
   const TriFilm* F = L->film;
   const float* xin = x;
   if (F[WN_FILM_CONV_PRE].active) {
     copy_rows(r->xp, ld, x, ld, a->C, n);
-    tri_film_apply(&F[WN_FILM_CONV_PRE], r->xp, ld, c, ldc, r->film, ld, n);
+    tri_film_apply(k, &F[WN_FILM_CONV_PRE], r->xp, ld, c, ldc, r->film, ld, n);
     xin = r->xp;
   }
   tri_hist_push(hist, xin, ld, n);
-  tri_conv_apply_hist(&L->conv, hist, r->z, ld, n);
-  tri_film_apply(&F[WN_FILM_CONV_POST], r->z, ld, c, ldc, r->film, ld, n);
+  tri_conv_run_hist(k, &L->conv, hist, r->z, ld, n, false);
+  tri_film_apply(k, &F[WN_FILM_CONV_POST], r->z, ld, c, ldc, r->film, ld, n);
   const float* cin = c;
   int ldcin = ldc;
   if (F[WN_FILM_MIXIN_PRE].active) {
     copy_rows(r->cp, ld, c, ldc, a->dc, n);
-    tri_film_apply(&F[WN_FILM_MIXIN_PRE], r->cp, ld, c, ldc, r->film, ld, n);
+    tri_film_apply(k, &F[WN_FILM_MIXIN_PRE], r->cp, ld, c, ldc, r->film, ld, n);
     cin = r->cp;
     ldcin = ld;
   }
-  tri_conv1x1_apply(&L->mixin, cin, ldcin, r->v, ld, n, false);
-  tri_film_apply(&F[WN_FILM_MIXIN_POST], r->v, ld, c, ldc, r->film, ld, n);
-  add_rows(r->z, r->v, ld, Z, n);
-  tri_film_apply(&F[WN_FILM_ACT_PRE], r->z, ld, c, ldc, r->film, ld, n);
-  activate(L, a->B, r->z, r->v, ld, n);
-  tri_film_apply(&F[WN_FILM_ACT_POST], r->z, ld, c, ldc, r->film, ld, n);
+  tri_conv1x1_run(k, &L->mixin, cin, ldcin, r->v, ld, n, false);
+  tri_film_apply(k, &F[WN_FILM_MIXIN_POST], r->v, ld, c, ldc, r->film, ld, n);
+  add_rows(k, r->z, r->v, ld, Z, n);
+  tri_film_apply(k, &F[WN_FILM_ACT_PRE], r->z, ld, c, ldc, r->film, ld, n);
+  activate(k, L, a->B, r->z, r->v, ld, n);
+  tri_film_apply(k, &F[WN_FILM_ACT_POST], r->z, ld, c, ldc, r->film, ld, n);
   if (a->l1x1) {
-    tri_conv1x1_apply(&L->l1x1, r->z, ld, r->r, ld, n, false);
-    if (L->l1x1_film_applies) tri_film_apply(&F[WN_FILM_L1X1_POST], r->r, ld, c, ldc, r->film, ld, n);
-    add_rows(x, r->r, ld, a->C, n); /* residual on the original x, not the FiLM'd one */
+    tri_conv1x1_run(k, &L->l1x1, r->z, ld, r->r, ld, n, false);
+    if (L->l1x1_film_applies) tri_film_apply(k, &F[WN_FILM_L1X1_POST], r->r, ld, c, ldc, r->film, ld, n);
+    add_rows(k, x, r->r, ld, a->C, n); /* residual on the original x, not the FiLM'd one */
   }
   if (a->h1x1) {
-    tri_conv1x1_apply(&L->h1x1, r->z, ld, r->h, ld, n, false);
-    tri_film_apply(&F[WN_FILM_H1X1_POST], r->h, ld, c, ldc, r->film, ld, n);
-    add_rows(r->S, r->h, ld, a->Hw, n);
+    tri_conv1x1_run(k, &L->h1x1, r->z, ld, r->h, ld, n, false);
+    tri_film_apply(k, &F[WN_FILM_H1X1_POST], r->h, ld, c, ldc, r->film, ld, n);
+    add_rows(k, r->S, r->h, ld, a->Hw, n);
   } else {
-    add_rows(r->S, r->z, ld, a->Hw, n);
+    add_rows(k, r->S, r->z, ld, a->Hw, n);
   }
 }
 
 static void
-wn_forward(const WaveNet* wn, WnRun* r, const float* in, int ldin, float* out, int ldout, int n)
+wn_forward(const WaveNet* wn, WnRun* r, const TriKernels* k, const float* in, int ldin, float* out, int ldout, int n)
 {
   const int ld = r->ld;
   const float* c = in;
   int ldc = ldin;
   if (wn->cond) {
-    wn->cond->ops->process(wn->cond, r->cond.impl, in, ldin, r->c, ld, n);
+    wn->cond->ops->process(wn->cond, r->cond.impl, k, in, ldin, r->c, ld, n);
     c = r->c;
     ldc = ld;
   }
   const float* X = in;
   int ldX = ldin;
   float* hout = NULL;
-  for (int i = 0, k = 0; i < wn->narrays; ++i) {
+  for (int i = 0, li = 0; i < wn->narrays; ++i) {
     const WnArray* a = &wn->arrays[i];
     float* x = r->x[i & 1];
-    tri_conv1x1_apply(&a->rechannel, X, ldX, x, ld, n, false);
+    tri_conv1x1_run(k, &a->rechannel, X, ldX, x, ld, n, false);
     if (i == 0)
       for (int j = 0; j < a->Hw; ++j) memset(r->S + (long)j * ld, 0, (size_t)n * sizeof(float));
     else
       copy_rows(r->S, ld, hout, ld, a->Hw, n);
-    for (int l = 0; l < a->nlayers; ++l, ++k) layer_process(a, &a->layers[l], &r->hist[k], r, x, c, ldc, n);
+    for (int l = 0; l < a->nlayers; ++l, ++li) layer_process(k, a, &a->layers[l], &r->hist[li], r, x, c, ldc, n);
     hout = r->hout[i & 1];
     tri_hist_push(&r->head_hist[i], r->S, ld, n);
-    tri_conv_apply_hist(&a->head, &r->head_hist[i], hout, ld, n);
+    tri_conv_run_hist(k, &a->head, &r->head_hist[i], hout, ld, n, false);
     X = x;
     ldX = ld;
   }
   const int hs = wn->arrays[wn->narrays - 1].head_size;
-  for (int j = 0; j < hs; ++j)
-    for (int t = 0; t < n; ++t) hout[(long)j * ld + t] *= wn->head_scale;
+  for (int j = 0; j < hs; ++j) k->scale(hout + (long)j * ld, wn->head_scale, n);
   if (wn->npost == 0) {
     copy_rows(out, ldout, hout, ld, hs, n);
     return;
@@ -264,14 +261,14 @@ wn_forward(const WaveNet* wn, WnRun* r, const float* in, int ldin, float* out, i
   float* y = hout;
   for (int i = 0; i < wn->npost; ++i) {
     const TriConv* pc = &wn->post[i];
-    tri_act_apply(&wn->post_act, y, ld, pc->cin, n); /* the history stores activated values */
+    tri_act_run(k, &wn->post_act, y, ld, pc->cin, n); /* the history stores activated values */
     tri_hist_push(&r->post_hist[i], y, ld, n);
     float* dst = i == wn->npost - 1 ? NULL : r->post[i & 1];
     if (dst) {
-      tri_conv_apply_hist(pc, &r->post_hist[i], dst, ld, n);
+      tri_conv_run_hist(k, pc, &r->post_hist[i], dst, ld, n, false);
       y = dst;
     } else {
-      tri_conv_apply_hist(pc, &r->post_hist[i], out, ldout, n);
+      tri_conv_run_hist(k, pc, &r->post_hist[i], out, ldout, n, false);
     }
   }
 }
@@ -346,11 +343,11 @@ wavenet_state_bytes(const TriNode* node, const void* state)
 }
 
 static void
-wavenet_process(const TriNode* node, void* state, const float* in, int ldin, float* out, int ldout, int n)
+wavenet_process(const TriNode* node, void* state, const TriKernels* k, const float* in, int ldin, float* out, int ldout, int n)
 {
   (void)node;
   WnState* s = state;
-  wn_forward(s->plan, s->run, in, ldin, out, ldout, n);
+  wn_forward(s->plan, s->run, k, in, ldin, out, ldout, n);
 }
 
 static long
@@ -367,7 +364,7 @@ wavenet_rf(const TriNode* node)
 }
 
 static TriodeStatus
-wavenet_set_slim(const TriNode* node, void* state, double value, int max_block, bool prewarm)
+wavenet_set_slim(const TriNode* node, void* state, const TriKernels* k, double value, int max_block, bool prewarm)
 {
   const WaveNet* full = node->impl;
   if (!full->slimmable) return TRIODE_FAILURE;
@@ -387,7 +384,7 @@ wavenet_set_slim(const TriNode* node, void* state, double value, int max_block, 
   s->slim = slim;
   s->plan = plan;
   s->run = r;
-  return prewarm ? tri_node_prewarm(node, s, max_block) : TRIODE_SUCCESS;
+  return prewarm ? tri_node_prewarm(node, s, k, max_block) : TRIODE_SUCCESS;
 }
 
 static int

@@ -1,0 +1,58 @@
+/* Instruction-set levels and the table of dispatched primitives. Every layer is written once over these few
+   primitives; each ISA compiles the same kernel source (kernels_impl.h) with its own flags. The level is chosen per
+   instance (tests force every level the machine supports). */
+#ifndef TRIODE_CPU_ISA_H
+#define TRIODE_CPU_ISA_H
+
+#include <stdbool.h>
+
+typedef enum {
+  TRI_ISA_SCALAR = 0,
+  TRI_ISA_SSE2 = 1,
+  TRI_ISA_AVX2 = 2,   /* AVX2 + FMA */
+  TRI_ISA_AVX512 = 3, /* AVX-512 F */
+  TRI_ISA_NEON = 4,
+  TRI_ISA_COUNT
+} TriIsa;
+
+/* Dense product over row pointers: out[o][t] (+)= bias[o] + sum_j wt[j * cout + o] * rows[j][t], t in [0, n).
+   `rows` lists the input rows (a dilated conv passes one pointer per tap and input channel, already shifted). */
+typedef struct {
+  const float* wt;   /* J x cout, transposed so one input's weights for all outputs are contiguous */
+  const float* bias; /* cout or NULL */
+  int cout, nrows;   /* nrows = J */
+} TriGemm;
+
+typedef struct {
+  TriIsa isa;
+  const char* name;
+  void (*gemm)(const TriGemm* g, const float* const* rows, float* out, int ldout, int n, bool accumulate);
+  void (*tanh)(float* x, int n);         /* matches tanhf within 2 ulp */
+  void (*fast_tanh)(float* x, int n);    /* the reference's rational approximation */
+  void (*sigmoid)(float* x, int n);      /* 1 / (1 + exp(-x)) */
+  void (*fast_sigmoid)(float* x, int n); /* 0.5 * (fast_tanh(x / 2) + 1) */
+  void (*silu)(float* x, int n);
+  void (*add)(float* dst, const float* src, int n);   /* dst += src */
+  void (*mul)(float* dst, const float* src, int n);   /* dst *= src */
+  void (*scale)(float* x, float s, int n);            /* x *= s */
+} TriKernels;
+
+/* Highest level this CPU and OS support. */
+TriIsa tri_isa_detect(void);
+/* Whether `isa` can run here. */
+bool tri_isa_supported(TriIsa isa);
+/* Level named by TRIODE_ISA (scalar|sse2|avx2|avx512|neon), clamped to what runs here; else the best. */
+TriIsa tri_isa_default(void);
+/* Parses a name; returns false when unknown. */
+bool tri_isa_parse(const char* name, TriIsa* isa);
+/* Kernel table of a level; a level that was not compiled in falls back to the best compiled one below it. */
+const TriKernels* tri_kernels(TriIsa isa);
+
+/* Per-ISA tables, defined by the stubs that are compiled for this target. */
+extern const TriKernels tri_kernels_scalar;
+extern const TriKernels tri_kernels_sse2;
+extern const TriKernels tri_kernels_avx2;
+extern const TriKernels tri_kernels_avx512;
+extern const TriKernels tri_kernels_neon;
+
+#endif

@@ -1,0 +1,186 @@
+/* The dispatched primitives, written once over simd.h and compiled per ISA by the kernels_<isa>.c stubs.
+   Scalar leftovers use the same formulas through partial vectors, so every frame of a block gets identical math. */
+#include "cpu/isa.h"
+#include "cpu/simd.h"
+
+#include <stddef.h>
+
+/* exp(x) for x clamped to [-87.3, 88.3]: Cody-Waite reduction by ln 2, degree-7 Taylor polynomial on
+   |r| <= ln2/2 (truncation 2.4e-8 relative), then scaling by 2^k. Within 1 ulp of expf. */
+static inline tri_vf
+TRI_FN(v_exp_)(tri_vf x)
+{
+  x = VMIN(VMAX(x, VSET1(-87.3f)), VSET1(88.3f));
+  const tri_vf k = VROUND(VMUL(x, VSET1(1.44269504088896341f)));
+  tri_vf r = VFMA(k, VSET1(-0.693359375f), x);
+  r = VFMA(k, VSET1(2.12194440e-4f), r);
+  tri_vf p = VSET1(1.0f / 5040.0f);
+  p = VFMA(p, r, VSET1(1.0f / 720.0f));
+  p = VFMA(p, r, VSET1(1.0f / 120.0f));
+  p = VFMA(p, r, VSET1(1.0f / 24.0f));
+  p = VFMA(p, r, VSET1(1.0f / 6.0f));
+  p = VFMA(p, r, VSET1(0.5f));
+  p = VFMA(p, r, VSET1(1.0f));
+  p = VFMA(p, r, VSET1(1.0f));
+  return VMUL(p, VPOW2I(k));
+}
+
+/* tanh: odd Taylor series to x^19 below |x| = 0.55 (error < 1e-8 relative), else 1 - 2 / (exp(2|x|) + 1), which
+   loses under one bit there; saturates at |x| >= 9.5 where tanhf is 1. Swept against tanhf in the tests. */
+static inline tri_vf
+TRI_FN(v_tanh_)(tri_vf x)
+{
+  const tri_vf a = VABS(x);
+  const tri_vf x2 = VMUL(x, x);
+  tri_vf q = VSET1(-2.3912911424355248e-4f);
+  q = VFMA(q, x2, VSET1(5.9002744094558598e-4f));
+  q = VFMA(q, x2, VSET1(-1.4558343870513183e-3f));
+  q = VFMA(q, x2, VSET1(3.5921280365724810e-3f));
+  q = VFMA(q, x2, VSET1(-8.8632355299021966e-3f));
+  q = VFMA(q, x2, VSET1(2.1869488536155203e-2f));
+  q = VFMA(q, x2, VSET1(-5.3968253968253968e-2f));
+  q = VFMA(q, x2, VSET1(1.3333333333333333e-1f));
+  q = VFMA(q, x2, VSET1(-3.3333333333333333e-1f));
+  const tri_vf small = VFMA(VMUL(x, x2), q, x);
+  const tri_vf e = TRI_FN(v_exp_)(VMUL(VSET1(2.0f), VMIN(a, VSET1(9.5f))));
+  const tri_vf big = VCOPYSIGN(VSUB(VSET1(1.0f), VDIV(VSET1(2.0f), VADD(e, VSET1(1.0f)))), x);
+  return VSELLT(a, VSET1(0.55f), small, big);
+}
+
+static inline tri_vf
+TRI_FN(v_sigmoid_)(tri_vf x)
+{
+  return VDIV(VSET1(1.0f), VADD(VSET1(1.0f), TRI_FN(v_exp_)(VSUB(VZERO(), x))));
+}
+
+/* The reference's rational fast tanh, evaluated in its order. */
+static inline tri_vf
+TRI_FN(v_fast_tanh_)(tri_vf x)
+{
+  const tri_vf a = VABS(x);
+  const tri_vf x2 = VMUL(x, x);
+  const tri_vf num = VMUL(x, VADD(VADD(VSET1(2.45550750702956f), VMUL(VSET1(2.45550750702956f), a)),
+                                  VMUL(VADD(VSET1(0.893229853513558f), VMUL(VSET1(0.821226666969744f), a)), x2)));
+  const tri_vf den = VADD(VSET1(2.44506634652299f),
+                          VMUL(VADD(VSET1(2.44506634652299f), x2),
+                               VABS(VADD(x, VMUL(VMUL(VSET1(0.814642734961073f), x), a)))));
+  return VDIV(num, den);
+}
+
+/* Element-wise maps over n values. */
+#define TRI_MAP(name, expr)                                                                                          \
+  static void TRI_FN(name)(float* p, int n)                                                                          \
+  {                                                                                                                  \
+    int t = 0;                                                                                                       \
+    for (; t + TRI_VL <= n; t += TRI_VL) {                                                                           \
+      const tri_vf x = VLOAD(p + t);                                                                                 \
+      VSTORE(p + t, expr);                                                                                           \
+    }                                                                                                                \
+    if (t < n) {                                                                                                     \
+      const tri_vf x = VLOAD_N(p + t, n - t);                                                                        \
+      VSTORE_N(p + t, expr, n - t);                                                                                  \
+    }                                                                                                                \
+  }
+
+TRI_MAP(map_tanh_, TRI_FN(v_tanh_)(x))
+TRI_MAP(map_fast_tanh_, TRI_FN(v_fast_tanh_)(x))
+TRI_MAP(map_sigmoid_, TRI_FN(v_sigmoid_)(x))
+TRI_MAP(map_fast_sigmoid_, VMUL(VSET1(0.5f), VADD(TRI_FN(v_fast_tanh_)(VMUL(VSET1(0.5f), x)), VSET1(1.0f))))
+TRI_MAP(map_silu_, VMUL(x, TRI_FN(v_sigmoid_)(x)))
+
+#define TRI_ZIP(name, expr)                                                                                          \
+  static void TRI_FN(name)(float* d, const float* s, int n)                                                          \
+  {                                                                                                                  \
+    int t = 0;                                                                                                       \
+    for (; t + TRI_VL <= n; t += TRI_VL) {                                                                           \
+      const tri_vf a = VLOAD(d + t), b = VLOAD(s + t);                                                               \
+      VSTORE(d + t, expr);                                                                                           \
+    }                                                                                                                \
+    if (t < n) {                                                                                                     \
+      const tri_vf a = VLOAD_N(d + t, n - t), b = VLOAD_N(s + t, n - t);                                             \
+      VSTORE_N(d + t, expr, n - t);                                                                                  \
+    }                                                                                                                \
+  }
+
+TRI_ZIP(zip_add_, VADD(a, b))
+TRI_ZIP(zip_mul_, VMUL(a, b))
+
+static void
+TRI_FN(scale_)(float* p, float s, int n)
+{
+  const tri_vf sv = VSET1(s);
+  int t = 0;
+  for (; t + TRI_VL <= n; t += TRI_VL) VSTORE(p + t, VMUL(VLOAD(p + t), sv));
+  if (t < n) VSTORE_N(p + t, VMUL(VLOAD_N(p + t, n - t), sv), n - t);
+}
+
+/* R output rows x one vector of frames per step: R accumulators stay in registers while every input row is
+   loaded once and multiplied by R broadcast weights. */
+#define TRI_GEMM_ROWS(R)                                                                                             \
+  static void TRI_FN(gemm_r##R##_)(const float* wt, int cout, const float* bias, const float* const* rows, int nrows,  \
+                                   float* out, int ldo, int n, bool acc)                                             \
+  {                                                                                                                  \
+    for (int t = 0; t < n; t += TRI_VL) {                                                                            \
+      const int m = n - t < TRI_VL ? n - t : TRI_VL;                                                                 \
+      tri_vf a[R];                                                                                                   \
+      _Pragma("GCC unroll 16") for (int r = 0; r < R; ++r) a[r] = bias ? VSET1(bias[r]) : VZERO();                   \
+      for (int j = 0; j < nrows; ++j) {                                                                              \
+        const tri_vf x = m == TRI_VL ? VLOAD(rows[j] + t) : VLOAD_N(rows[j] + t, m);                                 \
+        const float* w = wt + (size_t)j * (size_t)cout;                                                              \
+        _Pragma("GCC unroll 16") for (int r = 0; r < R; ++r) a[r] = VFMA(VSET1(w[r]), x, a[r]);                      \
+      }                                                                                                              \
+      _Pragma("GCC unroll 16") for (int r = 0; r < R; ++r)                                                           \
+      {                                                                                                              \
+        float* y = out + (size_t)r * (size_t)ldo + t;                                                                \
+        if (m == TRI_VL)                                                                                             \
+          VSTORE(y, acc ? VADD(VLOAD(y), a[r]) : a[r]);                                                              \
+        else                                                                                                         \
+          VSTORE_N(y, acc ? VADD(VLOAD_N(y, m), a[r]) : a[r], m);                                                    \
+      }                                                                                                              \
+    }                                                                                                                \
+  }
+
+#if TRI_RMAX >= 16
+TRI_GEMM_ROWS(16)
+#endif
+#if TRI_RMAX >= 8
+TRI_GEMM_ROWS(8)
+#endif
+TRI_GEMM_ROWS(4)
+TRI_GEMM_ROWS(2)
+TRI_GEMM_ROWS(1)
+
+static void
+TRI_FN(gemm_)(const TriGemm* g, const float* const* rows, float* out, int ldout, int n, bool acc)
+{
+  int o = 0;
+  const float* b = g->bias;
+#define TRI_GEMM_STEP(R)                                                                                             \
+  for (; o + R <= g->cout; o += R)                                                                                   \
+    TRI_FN(gemm_r##R##_)(g->wt + o, g->cout, b ? b + o : NULL, rows, g->nrows, out + (size_t)o * (size_t)ldout, ldout, \
+                         n, acc);
+#if TRI_RMAX >= 16
+  TRI_GEMM_STEP(16)
+#endif
+#if TRI_RMAX >= 8
+  TRI_GEMM_STEP(8)
+#endif
+  TRI_GEMM_STEP(4)
+  TRI_GEMM_STEP(2)
+  TRI_GEMM_STEP(1)
+#undef TRI_GEMM_STEP
+}
+
+const TriKernels TRI_FN(tri_kernels_) = {
+  .isa = TRI_ISA_ID,
+  .name = TRI_ISA_NAME,
+  .gemm = TRI_FN(gemm_),
+  .tanh = TRI_FN(map_tanh_),
+  .fast_tanh = TRI_FN(map_fast_tanh_),
+  .sigmoid = TRI_FN(map_sigmoid_),
+  .fast_sigmoid = TRI_FN(map_fast_sigmoid_),
+  .silu = TRI_FN(map_silu_),
+  .add = TRI_FN(zip_add_),
+  .mul = TRI_FN(zip_mul_),
+  .scale = TRI_FN(scale_),
+};

@@ -1,0 +1,174 @@
+/* A small vector vocabulary so one kernel body serves every ISA. The including stub defines exactly one of
+   TRI_SIMD_AVX512, TRI_SIMD_AVX2, TRI_SIMD_SSE2, TRI_SIMD_NEON or TRI_SIMD_SCALAR, and TRI_SUFFIX. */
+#ifndef TRIODE_CPU_SIMD_H
+#define TRIODE_CPU_SIMD_H
+
+#include <stdint.h>
+#include <string.h>
+
+#if defined(TRI_SIMD_AVX512)
+#include <immintrin.h>
+#define TRI_VL 16
+#define TRI_RMAX 16
+typedef __m512 tri_vf;
+#define VLOAD(p) _mm512_loadu_ps(p)
+#define VSTORE(p, v) _mm512_storeu_ps(p, v)
+#define VSET1(x) _mm512_set1_ps(x)
+#define VZERO() _mm512_setzero_ps()
+#define VADD(a, b) _mm512_add_ps(a, b)
+#define VSUB(a, b) _mm512_sub_ps(a, b)
+#define VMUL(a, b) _mm512_mul_ps(a, b)
+#define VDIV(a, b) _mm512_div_ps(a, b)
+#define VMIN(a, b) _mm512_min_ps(a, b)
+#define VMAX(a, b) _mm512_max_ps(a, b)
+#define VFMA(a, b, c) _mm512_fmadd_ps(a, b, c)
+#define VBITS(a) _mm512_castps_si512(a)
+#define VFLOAT(i) _mm512_castsi512_ps(i)
+#define VABS(a) VFLOAT(_mm512_and_si512(VBITS(a), _mm512_set1_epi32(0x7fffffff)))
+#define VCOPYSIGN(m, s)                                                                                              \
+  VFLOAT(_mm512_or_si512(VBITS(m), _mm512_and_si512(VBITS(s), _mm512_set1_epi32((int)0x80000000u))))
+#define VSELLT(a, b, x, y) _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, b, _CMP_LT_OQ), y, x)
+#define VROUND(a) _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+#define VPOW2I(k) VFLOAT(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(k), _mm512_set1_epi32(127)), 23))
+#define VLOAD_N(p, n) _mm512_maskz_loadu_ps((__mmask16)((1u << (n)) - 1u), p)
+#define VSTORE_N(p, v, n) _mm512_mask_storeu_ps(p, (__mmask16)((1u << (n)) - 1u), v)
+
+#elif defined(TRI_SIMD_AVX2)
+#include <immintrin.h>
+#define TRI_VL 8
+#define TRI_RMAX 8
+typedef __m256 tri_vf;
+#define VLOAD(p) _mm256_loadu_ps(p)
+#define VSTORE(p, v) _mm256_storeu_ps(p, v)
+#define VSET1(x) _mm256_set1_ps(x)
+#define VZERO() _mm256_setzero_ps()
+#define VADD(a, b) _mm256_add_ps(a, b)
+#define VSUB(a, b) _mm256_sub_ps(a, b)
+#define VMUL(a, b) _mm256_mul_ps(a, b)
+#define VDIV(a, b) _mm256_div_ps(a, b)
+#define VMIN(a, b) _mm256_min_ps(a, b)
+#define VMAX(a, b) _mm256_max_ps(a, b)
+#define VFMA(a, b, c) _mm256_fmadd_ps(a, b, c)
+#define VABS(a) _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a)
+#define VCOPYSIGN(m, s) _mm256_or_ps(m, _mm256_and_ps(s, _mm256_set1_ps(-0.0f)))
+#define VSELLT(a, b, x, y) _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, b, _CMP_LT_OQ))
+#define VROUND(a) _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+#define VPOW2I(k)                                                                                                    \
+  _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(k), _mm256_set1_epi32(127)), 23))
+static inline __m256i
+tri_tail_mask(int n)
+{
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+#define VLOAD_N(p, n) _mm256_maskload_ps(p, tri_tail_mask(n))
+#define VSTORE_N(p, v, n) _mm256_maskstore_ps(p, tri_tail_mask(n), v)
+
+#elif defined(TRI_SIMD_SSE2)
+#include <emmintrin.h>
+#define TRI_VL 4
+#define TRI_RMAX 8
+typedef __m128 tri_vf;
+#define VLOAD(p) _mm_loadu_ps(p)
+#define VSTORE(p, v) _mm_storeu_ps(p, v)
+#define VSET1(x) _mm_set1_ps(x)
+#define VZERO() _mm_setzero_ps()
+#define VADD(a, b) _mm_add_ps(a, b)
+#define VSUB(a, b) _mm_sub_ps(a, b)
+#define VMUL(a, b) _mm_mul_ps(a, b)
+#define VDIV(a, b) _mm_div_ps(a, b)
+#define VMIN(a, b) _mm_min_ps(a, b)
+#define VMAX(a, b) _mm_max_ps(a, b)
+#define VFMA(a, b, c) _mm_add_ps(_mm_mul_ps(a, b), c) /* no FMA in SSE2 */
+#define VABS(a) _mm_andnot_ps(_mm_set1_ps(-0.0f), a)
+#define VCOPYSIGN(m, s) _mm_or_ps(m, _mm_and_ps(s, _mm_set1_ps(-0.0f)))
+static inline __m128
+tri_sellt(__m128 a, __m128 b, __m128 x, __m128 y)
+{
+  const __m128 m = _mm_cmplt_ps(a, b);
+  return _mm_or_ps(_mm_and_ps(m, x), _mm_andnot_ps(m, y));
+}
+#define VSELLT(a, b, x, y) tri_sellt(a, b, x, y)
+#define VROUND(a) _mm_cvtepi32_ps(_mm_cvtps_epi32(a)) /* round to nearest in the default MXCSR mode */
+#define VPOW2I(k) _mm_castsi128_ps(_mm_slli_epi32(_mm_add_epi32(_mm_cvtps_epi32(k), _mm_set1_epi32(127)), 23))
+
+#elif defined(TRI_SIMD_NEON)
+#include <arm_neon.h>
+#define TRI_VL 4
+#define TRI_RMAX 16
+typedef float32x4_t tri_vf;
+#define VLOAD(p) vld1q_f32(p)
+#define VSTORE(p, v) vst1q_f32(p, v)
+#define VSET1(x) vdupq_n_f32(x)
+#define VZERO() vdupq_n_f32(0.0f)
+#define VADD(a, b) vaddq_f32(a, b)
+#define VSUB(a, b) vsubq_f32(a, b)
+#define VMUL(a, b) vmulq_f32(a, b)
+#define VDIV(a, b) vdivq_f32(a, b)
+#define VMIN(a, b) vminq_f32(a, b)
+#define VMAX(a, b) vmaxq_f32(a, b)
+#define VFMA(a, b, c) vfmaq_f32(c, a, b)
+#define VABS(a) vabsq_f32(a)
+#define VCOPYSIGN(m, s) vbslq_f32(vdupq_n_u32(0x80000000u), s, m)
+#define VSELLT(a, b, x, y) vbslq_f32(vcltq_f32(a, b), x, y)
+#define VROUND(a) vrndnq_f32(a)
+#define VPOW2I(k) vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(vcvtnq_s32_f32(k), vdupq_n_s32(127)), 23))
+
+#elif defined(TRI_SIMD_SCALAR)
+#include <math.h>
+#define TRI_VL 1
+#define TRI_RMAX 4
+typedef float tri_vf;
+#define VLOAD(p) (*(p))
+#define VSTORE(p, v) (*(p) = (v))
+#define VSET1(x) (x)
+#define VZERO() 0.0f
+#define VADD(a, b) ((a) + (b))
+#define VSUB(a, b) ((a) - (b))
+#define VMUL(a, b) ((a) * (b))
+#define VDIV(a, b) ((a) / (b))
+#define VMIN(a, b) fminf(a, b)
+#define VMAX(a, b) fmaxf(a, b)
+#define VFMA(a, b, c) ((a) * (b) + (c))
+#define VABS(a) fabsf(a)
+#define VCOPYSIGN(m, s) copysignf(m, s)
+#define VSELLT(a, b, x, y) ((a) < (b) ? (x) : (y))
+#define VROUND(a) rintf(a)
+static inline float
+tri_pow2i(float k)
+{
+  const uint32_t bits = (uint32_t)((int32_t)k + 127) << 23;
+  float f;
+  memcpy(&f, &bits, sizeof f);
+  return f;
+}
+#define VPOW2I(k) tri_pow2i(k)
+
+#else
+#error "define one TRI_SIMD_* level before including simd.h"
+#endif
+
+/* Partial vectors through a zero-padded stack copy where the ISA has no masked load / store. */
+#ifndef VLOAD_N
+static inline tri_vf
+tri_load_n(const float* p, int n)
+{
+  float tmp[TRI_VL] = {0};
+  memcpy(tmp, p, (size_t)n * sizeof *p);
+  return VLOAD(tmp);
+}
+static inline void
+tri_store_n(float* p, tri_vf v, int n)
+{
+  float tmp[TRI_VL];
+  VSTORE(tmp, v);
+  memcpy(p, tmp, (size_t)n * sizeof *p);
+}
+#define VLOAD_N(p, n) tri_load_n(p, n)
+#define VSTORE_N(p, v, n) tri_store_n(p, v, n)
+#endif
+
+#define TRI_CAT2(a, b) a##b
+#define TRI_CAT(a, b) TRI_CAT2(a, b)
+#define TRI_FN(name) TRI_CAT(name, TRI_SUFFIX)
+
+#endif
