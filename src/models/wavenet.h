@@ -33,6 +33,8 @@ typedef struct {
   TriConv h1x1; /* B -> Hw (when head1x1 is active) */
   TriFilm film[WN_FILM_COUNT];
   bool l1x1_film_applies; /* resolved at load: fixed behaviour, or the snapshot's blended-only quirk */
+  /* When no FiLM sits between them, conv and input mixin run as one product: [conv rows; mixin rows] x Z. */
+  float* zwt; /* (k * C + Dc) x Z, owned; NULL when not fused */
 } WnLayer;
 
 typedef struct {
@@ -64,6 +66,9 @@ typedef struct {
 /* Node operations implemented in wavenet_parse.c. */
 TriodeStatus tri_wn_parse_node(TriLoadCtx* ctx, const cJSON* cfg, const char* path, TriNode* node);
 TriodeStatus tri_wn_read_node(TriNode* node, TriWeights* w);
+
+/* Builds the fused per-layer matrices (after the weights are read or sliced). */
+TriodeStatus tri_wn_prepare(WaveNet* wn);
 
 /* Frees a plan (also a partially built one). */
 void tri_wn_free(WaveNet* wn);

@@ -414,7 +414,10 @@ wavenet_read(TriNode* node, TriWeights* w)
     TRI_TRY(tri_conv_read(&a->head, w));
   }
   for (int i = 0; i < wn->npost; ++i) TRI_TRY(tri_conv_read(&wn->post[i], w));
-  return tri_weights_take1(w, &wn->head_scale); /* overrides config.head_scale */
+  TRI_TRY(tri_weights_take1(w, &wn->head_scale)); /* overrides config.head_scale */
+  if (!w->counting && tri_wn_prepare(wn) != TRIODE_SUCCESS)
+    return tri_fail(w->ctx, TRIODE_ERR_NO_MEMORY, w->path, "out of memory");
+  return TRIODE_SUCCESS;
 }
 
 void
@@ -432,6 +435,7 @@ tri_wn_free(WaveNet* wn)
       tri_conv_free(&L->l1x1);
       tri_conv_free(&L->h1x1);
       for (int f = 0; f < WN_FILM_COUNT; ++f) tri_film_free(&L->film[f]);
+      free(L->zwt);
     }
     free(a->layers);
     tri_conv_free(&a->rechannel);
@@ -444,6 +448,30 @@ tri_wn_free(WaveNet* wn)
   tri_act_free(&wn->post_act);
   if (wn->owns_cond) tri_node_free(wn->cond);
   free(wn);
+}
+
+/* Row budget of one fused product (the runner gathers row pointers on the stack). */
+enum { WN_FUSED_ROWS_MAX = 256 };
+
+TriodeStatus
+tri_wn_prepare(WaveNet* wn)
+{
+  for (int i = 0; i < wn->narrays; ++i)
+    for (int l = 0; l < wn->arrays[i].nlayers; ++l) {
+      WnLayer* L = &wn->arrays[i].layers[l];
+      free(L->zwt);
+      L->zwt = NULL;
+      const TriFilm* F = L->film;
+      const int J1 = L->conv.k * L->conv.cin, J = J1 + L->mixin.cin, Z = L->conv.cout;
+      if (F[WN_FILM_CONV_POST].active || F[WN_FILM_MIXIN_PRE].active || F[WN_FILM_MIXIN_POST].active ||
+          J > WN_FUSED_ROWS_MAX)
+        continue;
+      L->zwt = malloc((size_t)J * (size_t)Z * sizeof *L->zwt);
+      if (!L->zwt) return TRIODE_ERR_NO_MEMORY;
+      memcpy(L->zwt, L->conv.wt, (size_t)J1 * (size_t)Z * sizeof *L->zwt);
+      memcpy(L->zwt + (size_t)J1 * Z, L->mixin.wt, (size_t)L->mixin.cin * (size_t)Z * sizeof *L->zwt);
+    }
+  return TRIODE_SUCCESS;
 }
 
 long

@@ -180,6 +180,9 @@ activate(const TriKernels* k, const WnLayer* L, int B, float* z, float* v, int l
   }
 }
 
+static void layer_mixin(const TriKernels* k, const WnArray* a, const WnLayer* L, WnRun* r, const float* c, int ldc,
+                        int n);
+
 /* One layer: x (C rows) is updated in place to the layer output; the head contribution is added to S. */
 static void
 layer_process(const TriKernels* k, const WnArray* a, const WnLayer* L, TriHist* hist, WnRun* r, float* x, const float* c, int ldc, int n)
@@ -193,7 +196,45 @@ layer_process(const TriKernels* k, const WnArray* a, const WnLayer* L, TriHist* 
     xin = r->xp;
   }
   tri_hist_push(hist, xin, ld, n);
-  tri_conv_run_hist(k, &L->conv, hist, r->z, ld, n, false);
+  if (L->zwt) {
+    /* z = conv(x history) + mixin(c) as one product over the rows of both. */
+    const float* rows[256];
+    const int C = L->conv.cin, K = L->conv.k, J1 = K * C;
+    for (int j = 0; j < J1; ++j) rows[j] = tri_hist_row(hist, j % C) - (long)(K - 1 - j / C) * L->conv.dil;
+    for (int j = 0; j < L->mixin.cin; ++j) rows[J1 + j] = c + (long)j * ldc;
+    const TriGemm g = {L->zwt, L->conv.b, Z, J1 + L->mixin.cin};
+    k->gemm(&g, rows, r->z, ld, n, false);
+  } else {
+    tri_conv_run_hist(k, &L->conv, hist, r->z, ld, n, false);
+    layer_mixin(k, a, L, r, c, ldc, n);
+  }
+  tri_film_apply(k, &F[WN_FILM_ACT_PRE], r->z, ld, c, ldc, r->film, ld, n);
+  activate(k, L, a->B, r->z, r->v, ld, n);
+  tri_film_apply(k, &F[WN_FILM_ACT_POST], r->z, ld, c, ldc, r->film, ld, n);
+  if (a->l1x1 && !L->l1x1_film_applies) {
+    tri_conv1x1_run(k, &L->l1x1, r->z, ld, x, ld, n, true); /* x += L1 a + b, in place */
+  } else if (a->l1x1) {
+    tri_conv1x1_run(k, &L->l1x1, r->z, ld, r->r, ld, n, false);
+    tri_film_apply(k, &F[WN_FILM_L1X1_POST], r->r, ld, c, ldc, r->film, ld, n);
+    add_rows(k, x, r->r, ld, a->C, n); /* residual on the original x, not the FiLM'd one */
+  }
+  if (a->h1x1 && !F[WN_FILM_H1X1_POST].active) {
+    tri_conv1x1_run(k, &L->h1x1, r->z, ld, r->S, ld, n, true);
+  } else if (a->h1x1) {
+    tri_conv1x1_run(k, &L->h1x1, r->z, ld, r->h, ld, n, false);
+    tri_film_apply(k, &F[WN_FILM_H1X1_POST], r->h, ld, c, ldc, r->film, ld, n);
+    add_rows(k, r->S, r->h, ld, a->Hw, n);
+  } else {
+    add_rows(k, r->S, r->z, ld, a->Hw, n);
+  }
+}
+
+/* Unfused path: the conv output and the mixin, each with its FiLMs, summed into z. */
+static void
+layer_mixin(const TriKernels* k, const WnArray* a, const WnLayer* L, WnRun* r, const float* c, int ldc, int n)
+{
+  const int ld = r->ld, Z = L->conv.cout;
+  const TriFilm* F = L->film;
   tri_film_apply(k, &F[WN_FILM_CONV_POST], r->z, ld, c, ldc, r->film, ld, n);
   const float* cin = c;
   int ldcin = ldc;
@@ -206,21 +247,6 @@ layer_process(const TriKernels* k, const WnArray* a, const WnLayer* L, TriHist* 
   tri_conv1x1_run(k, &L->mixin, cin, ldcin, r->v, ld, n, false);
   tri_film_apply(k, &F[WN_FILM_MIXIN_POST], r->v, ld, c, ldc, r->film, ld, n);
   add_rows(k, r->z, r->v, ld, Z, n);
-  tri_film_apply(k, &F[WN_FILM_ACT_PRE], r->z, ld, c, ldc, r->film, ld, n);
-  activate(k, L, a->B, r->z, r->v, ld, n);
-  tri_film_apply(k, &F[WN_FILM_ACT_POST], r->z, ld, c, ldc, r->film, ld, n);
-  if (a->l1x1) {
-    tri_conv1x1_run(k, &L->l1x1, r->z, ld, r->r, ld, n, false);
-    if (L->l1x1_film_applies) tri_film_apply(k, &F[WN_FILM_L1X1_POST], r->r, ld, c, ldc, r->film, ld, n);
-    add_rows(k, x, r->r, ld, a->C, n); /* residual on the original x, not the FiLM'd one */
-  }
-  if (a->h1x1) {
-    tri_conv1x1_run(k, &L->h1x1, r->z, ld, r->h, ld, n, false);
-    tri_film_apply(k, &F[WN_FILM_H1X1_POST], r->h, ld, c, ldc, r->film, ld, n);
-    add_rows(k, r->S, r->h, ld, a->Hw, n);
-  } else {
-    add_rows(k, r->S, r->z, ld, a->Hw, n);
-  }
 }
 
 static void

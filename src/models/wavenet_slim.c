@@ -22,6 +22,7 @@ slim_layer(const WnArray* fa, const WnLayer* fl, WnLayer* L, int C, int B, int H
   const int g = fl->gating == TRI_GATE_NONE ? 1 : 2;
   L->gating = fl->gating;
   L->l1x1_film_applies = fl->l1x1_film_applies;
+  L->zwt = NULL;
   TRI_TRY(tri_act_copy(&L->act, &fl->act));
   TRI_TRY(tri_act_copy(&L->act2, &fl->act2));
   TRI_TRY(tri_conv_slice(&L->conv, &fl->conv, C, g * B));
@@ -86,6 +87,7 @@ tri_wn_slim(const WaveNet* full, double value, WaveNet** out)
     if (st == TRIODE_SUCCESS) st = tri_conv_slice(&a->head, &fa->head, a->Hw, a->head_size);
   }
   free(cs);
+  if (st == TRIODE_SUCCESS) st = tri_wn_prepare(wn);
   if (st != TRIODE_SUCCESS) {
     tri_wn_free(wn);
     return st;
