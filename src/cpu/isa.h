@@ -35,6 +35,10 @@ typedef struct {
   void (*add)(float* dst, const float* src, int n);   /* dst += src */
   void (*mul)(float* dst, const float* src, int n);   /* dst *= src */
   void (*scale)(float* x, float s, int n);            /* x *= s */
+  /* y[o] = bias[o] + sum_j wt[j * cout + o] * x[j] (one frame; the LSTM's gate product). */
+  void (*matvec)(const TriGemm* g, const float* x, float* y);
+  /* LSTM cell on gates q = [i; f; g; o] (4H): c = s(f) c + s(i) t(g); h = s(o) t(c). fast: reference fast tanh. */
+  void (*lstm_cell)(const float* q, float* c, float* h, int H, bool fast);
 } TriKernels;
 
 /* Highest level this CPU and OS support. */

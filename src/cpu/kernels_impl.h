@@ -86,6 +86,7 @@ TRI_MAP(map_tanh_, TRI_FN(v_tanh_)(x))
 TRI_MAP(map_fast_tanh_, TRI_FN(v_fast_tanh_)(x))
 TRI_MAP(map_sigmoid_, TRI_FN(v_sigmoid_)(x))
 TRI_MAP(map_fast_sigmoid_, VMUL(VSET1(0.5f), VADD(TRI_FN(v_fast_tanh_)(VMUL(VSET1(0.5f), x)), VSET1(1.0f))))
+
 TRI_MAP(map_silu_, VMUL(x, TRI_FN(v_sigmoid_)(x)))
 
 #define TRI_ZIP(name, expr)                                                                                          \
@@ -171,6 +172,66 @@ TRI_FN(gemm_)(const TriGemm* g, const float* const* rows, float* out, int ldout,
 #undef TRI_GEMM_STEP
 }
 
+static void
+TRI_FN(matvec_)(const TriGemm* g, const float* x, float* y)
+{
+  const int n = g->cout;
+  for (int o = 0; o < n; o += TRI_VL) {
+    const int m = n - o < TRI_VL ? n - o : TRI_VL;
+    /* Two chains over j halve the FMA latency of the recurrence's critical path. */
+    tri_vf a0 = g->bias ? (m == TRI_VL ? VLOAD(g->bias + o) : VLOAD_N(g->bias + o, m)) : VZERO();
+    tri_vf a1 = VZERO();
+    int j = 0;
+    for (; j + 1 < g->nrows; j += 2) {
+      const float* w0 = g->wt + (size_t)j * (size_t)n + o;
+      const float* w1 = w0 + n;
+      a0 = VFMA(m == TRI_VL ? VLOAD(w0) : VLOAD_N(w0, m), VSET1(x[j]), a0);
+      a1 = VFMA(m == TRI_VL ? VLOAD(w1) : VLOAD_N(w1, m), VSET1(x[j + 1]), a1);
+    }
+    if (j < g->nrows) {
+      const float* w0 = g->wt + (size_t)j * (size_t)n + o;
+      a0 = VFMA(m == TRI_VL ? VLOAD(w0) : VLOAD_N(w0, m), VSET1(x[j]), a0);
+    }
+    if (m == TRI_VL)
+      VSTORE(y + o, VADD(a0, a1));
+    else
+      VSTORE_N(y + o, VADD(a0, a1), m);
+  }
+}
+
+static inline tri_vf
+TRI_FN(v_fast_sigmoid_)(tri_vf x)
+{
+  return VMUL(VSET1(0.5f), VADD(TRI_FN(v_fast_tanh_)(VMUL(VSET1(0.5f), x)), VSET1(1.0f)));
+}
+
+static void
+TRI_FN(lstm_cell_)(const float* q, float* c, float* h, int H, bool fast)
+{
+  for (int t = 0; t < H; t += TRI_VL) {
+    const int m = H - t < TRI_VL ? H - t : TRI_VL;
+#define TRI_LD(p) (m == TRI_VL ? VLOAD(p) : VLOAD_N(p, m))
+    const tri_vf qi = TRI_LD(q + t), qf = TRI_LD(q + H + t), qg = TRI_LD(q + 2 * H + t), qo = TRI_LD(q + 3 * H + t);
+    const tri_vf cv = TRI_LD(c + t);
+#undef TRI_LD
+    tri_vf cn, hn;
+    if (fast) {
+      cn = VADD(VMUL(TRI_FN(v_fast_sigmoid_)(qf), cv), VMUL(TRI_FN(v_fast_sigmoid_)(qi), TRI_FN(v_fast_tanh_)(qg)));
+      hn = VMUL(TRI_FN(v_fast_sigmoid_)(qo), TRI_FN(v_fast_tanh_)(cn));
+    } else {
+      cn = VADD(VMUL(TRI_FN(v_sigmoid_)(qf), cv), VMUL(TRI_FN(v_sigmoid_)(qi), TRI_FN(v_tanh_)(qg)));
+      hn = VMUL(TRI_FN(v_sigmoid_)(qo), TRI_FN(v_tanh_)(cn));
+    }
+    if (m == TRI_VL) {
+      VSTORE(c + t, cn);
+      VSTORE(h + t, hn);
+    } else {
+      VSTORE_N(c + t, cn, m);
+      VSTORE_N(h + t, hn, m);
+    }
+  }
+}
+
 const TriKernels TRI_FN(tri_kernels_) = {
   .isa = TRI_ISA_ID,
   .name = TRI_ISA_NAME,
@@ -183,4 +244,6 @@ const TriKernels TRI_FN(tri_kernels_) = {
   .add = TRI_FN(zip_add_),
   .mul = TRI_FN(zip_mul_),
   .scale = TRI_FN(scale_),
+  .matvec = TRI_FN(matvec_),
+  .lstm_cell = TRI_FN(lstm_cell_),
 };

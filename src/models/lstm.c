@@ -11,6 +11,7 @@
 typedef struct {
   int in, hidden;
   float* w;  /* 4H x (in + H), row-major */
+  float* wt; /* (in + H) x 4H: packed for the kernels' mat-vec */
   float* b;  /* 4H */
   float* h0; /* H */
   float* c0; /* H */
@@ -88,6 +89,13 @@ lstm_read(TriNode* node, TriWeights* w)
     TRI_TRY(take_alloc(w, &L->b, 4 * H));
     TRI_TRY(take_alloc(w, &L->h0, H));
     TRI_TRY(take_alloc(w, &L->c0, H));
+    if (!w->counting) {
+      const size_t J = (size_t)L->in + H;
+      L->wt = malloc(J * 4 * H * sizeof *L->wt);
+      if (!L->wt) return tri_fail(w->ctx, TRIODE_ERR_NO_MEMORY, w->path, "out of memory");
+      for (size_t r = 0; r < 4 * H; ++r)
+        for (size_t j = 0; j < J; ++j) L->wt[j * 4 * H + r] = L->w[r * J + j];
+    }
   }
   TRI_TRY(take_alloc(w, &m->head_w, (size_t)node->nout * H));
   return take_alloc(w, &m->head_b, (size_t)node->nout);
@@ -99,6 +107,7 @@ lstm_destroy(void* impl)
   Lstm* m = impl;
   for (int l = 0; m->layers && l < m->nlayers; ++l) {
     free(m->layers[l].w);
+    free(m->layers[l].wt);
     free(m->layers[l].b);
     free(m->layers[l].h0);
     free(m->layers[l].c0);
@@ -182,37 +191,22 @@ lstm_state_bytes(const TriNode* node, const void* state)
 }
 
 static void
-lstm_step(const Lstm* m, LstmState* s, int l, const float* v)
+lstm_step(const TriKernels* k, const Lstm* m, LstmState* s, int l, const float* v)
 {
   const LstmLayer* L = &m->layers[l];
-  const int H = m->hidden, I = L->in, W = I + H;
+  const int H = m->hidden, I = L->in;
   float* h = s->h + (size_t)l * H;
   float* c = s->c + (size_t)l * H;
   memcpy(s->xh, v, (size_t)I * sizeof(float));
   memcpy(s->xh + I, h, (size_t)H * sizeof(float));
-  for (int r = 0; r < 4 * H; ++r) {
-    const float* wr = L->w + (size_t)r * W;
-    float acc = 0.0f;
-    for (int j = 0; j < W; ++j) acc += wr[j] * s->xh[j];
-    s->q[r] = acc + L->b[r];
-  }
-  const float* qi = s->q;
-  const float* qf = s->q + H;
-  const float* qg = s->q + 2 * H;
-  const float* qo = s->q + 3 * H;
-  if (m->fast) {
-    for (int j = 0; j < H; ++j) c[j] = tri_fast_sigmoid(qf[j]) * c[j] + tri_fast_sigmoid(qi[j]) * tri_fast_tanh(qg[j]);
-    for (int j = 0; j < H; ++j) h[j] = tri_fast_sigmoid(qo[j]) * tri_fast_tanh(c[j]);
-  } else {
-    for (int j = 0; j < H; ++j) c[j] = tri_sigmoid(qf[j]) * c[j] + tri_sigmoid(qi[j]) * tanhf(qg[j]);
-    for (int j = 0; j < H; ++j) h[j] = tri_sigmoid(qo[j]) * tanhf(c[j]);
-  }
+  const TriGemm g = {L->wt, L->b, 4 * H, I + H};
+  k->matvec(&g, s->xh, s->q);
+  k->lstm_cell(s->q, c, h, H, m->fast);
 }
 
 static void
 lstm_process(const TriNode* node, void* state, const TriKernels* k, const float* in, int ldin, float* out, int ldout, int n)
 {
-  (void)k;
   const Lstm* m = node->impl;
   LstmState* s = state;
   const int H = m->hidden;
@@ -223,8 +217,8 @@ lstm_process(const TriNode* node, void* state, const TriKernels* k, const float*
     }
     /* Layer 0 reads the frame's input column; later layers read the previous layer's new h. */
     for (int i = 0; i < m->input_size; ++i) s->x0[i] = in[(long)i * ldin + t];
-    lstm_step(m, s, 0, s->x0);
-    for (int l = 1; l < m->nlayers; ++l) lstm_step(m, s, l, s->h + (size_t)(l - 1) * H);
+    lstm_step(k, m, s, 0, s->x0);
+    for (int l = 1; l < m->nlayers; ++l) lstm_step(k, m, s, l, s->h + (size_t)(l - 1) * H);
     const float* hl = s->h + (size_t)(m->nlayers - 1) * H;
     for (int o = 0; o < node->nout; ++o) {
       const float* wr = m->head_w + (size_t)o * H;
