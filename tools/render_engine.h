@@ -1,0 +1,36 @@
+/*
+ * The model side of a render: the loaded model, one instance per channel, the gains derived from the options and
+ * the model's metadata, and the per-block processing of interleaved audio.
+ */
+#ifndef TRIODE_TOOLS_RENDER_ENGINE_H
+#define TRIODE_TOOLS_RENDER_ENGINE_H
+
+#include "render.h"
+
+#include <triode/triode.h>
+
+typedef struct {
+  TriodeModel* model;
+  TriodeInstance** instances; /* one per channel, all sharing `model` */
+  int channels;
+  double model_rate;          /* the model's rate, 48 kHz when the file does not say */
+  long block;
+  float input_gain;           /* linear */
+  float output_gain;
+  float* scratch;             /* `block` frames of one channel */
+  double process_seconds;
+} RenderEngine;
+
+/* Loads the model and checks it can render (1 in, 1 out). Returns a CLI exit code. */
+int
+render_engine_load(RenderEngine* engine, const char* model_path, const RenderOptions* options);
+/* Creates `channels` instances and applies slim, block size and gains. Returns a CLI exit code. */
+int
+render_engine_start(RenderEngine* engine, int channels, const RenderOptions* options);
+/* Runs `frames` interleaved frames through the model in place. Returns false after a message on failure. */
+bool
+render_engine_process(RenderEngine* engine, float* interleaved, long frames);
+void
+render_engine_free(RenderEngine* engine);
+
+#endif /* TRIODE_TOOLS_RENDER_ENGINE_H */
