@@ -44,6 +44,15 @@ static void
 put(Str* b, const char* fmt, ...)
 {
   if (b->failed) return;
+  if (!b->s) { /* never do pointer arithmetic on NULL */
+    b->s = malloc(256);
+    if (!b->s) {
+      b->failed = true;
+      return;
+    }
+    b->cap = 256;
+    b->s[0] = '\0';
+  }
   va_list ap;
   for (;;) {
     va_start(ap, fmt);
@@ -144,6 +153,7 @@ triode_model_describe(const TriodeModel* model, bool json)
     out = cJSON_PrintUnformatted(root);
   } else {
     Str b = {0};
+    put(&b, "%s", ""); /* allocate, so an empty tree still yields "" */
     render(&b, root, 0);
     out = b.failed ? NULL : b.s;
     if (b.failed) free(b.s);

@@ -15,7 +15,8 @@ typedef enum {
   TRI_ISA_COUNT
 } TriIsa;
 
-/* Dense product over row pointers: out[o][t] (+)= bias[o] + sum_j wt[j * cout + o] * rows[j][t], t in [0, n).
+/* Dense product over row pointers: out[o][t] = add[o][t] + bias[o] + sum_j wt[j * cout + o] * rows[j][t], t in
+   [0, n); `add` (row stride ldadd) is optional and may be `out` itself (accumulate).
    `rows` lists the input rows (a dilated conv passes one pointer per tap and input channel, already shifted). */
 typedef struct {
   const float* wt;   /* J x cout, transposed so one input's weights for all outputs are contiguous */
@@ -26,7 +27,8 @@ typedef struct {
 typedef struct {
   TriIsa isa;
   const char* name;
-  void (*gemm)(const TriGemm* g, const float* const* rows, float* out, int ldout, int n, bool accumulate);
+  void (*gemm)(const TriGemm* g, const float* const* rows, float* out, int ldout, int n, const float* add,
+               int ldadd);
   void (*tanh)(float* x, int n);         /* matches tanhf within 2 ulp */
   void (*fast_tanh)(float* x, int n);    /* the reference's rational approximation */
   void (*sigmoid)(float* x, int n);      /* 1 / (1 + exp(-x)) */

@@ -119,24 +119,20 @@ TRI_FN(scale_)(float* p, float s, int n)
    loaded once and multiplied by R broadcast weights. */
 #define TRI_GEMM_ROWS(R)                                                                                             \
   static void TRI_FN(gemm_r##R##_)(const float* wt, int cout, const float* bias, const float* const* rows, int nrows,  \
-                                   float* out, int ldo, int n, bool acc)                                             \
+                                   float* out, int ldo, int n, const float* add, int lda)                            \
   {                                                                                                                  \
     for (int t = 0; t < n; t += TRI_VL) {                                                                            \
-      const int m = n - t < TRI_VL ? n - t : TRI_VL;                                                                 \
       tri_vf a[R];                                                                                                   \
       _Pragma("GCC unroll 16") for (int r = 0; r < R; ++r) a[r] = bias ? VSET1(bias[r]) : VZERO();                   \
       for (int j = 0; j < nrows; ++j) {                                                                              \
-        const tri_vf x = m == TRI_VL ? VLOAD(rows[j] + t) : VLOAD_N(rows[j] + t, m);                                 \
+        const tri_vf x = VLOAD(rows[j] + t);                                                                         \
         const float* w = wt + (size_t)j * (size_t)cout;                                                              \
         _Pragma("GCC unroll 16") for (int r = 0; r < R; ++r) a[r] = VFMA(VSET1(w[r]), x, a[r]);                      \
       }                                                                                                              \
       _Pragma("GCC unroll 16") for (int r = 0; r < R; ++r)                                                           \
       {                                                                                                              \
         float* y = out + (size_t)r * (size_t)ldo + t;                                                                \
-        if (m == TRI_VL)                                                                                             \
-          VSTORE(y, acc ? VADD(VLOAD(y), a[r]) : a[r]);                                                              \
-        else                                                                                                         \
-          VSTORE_N(y, acc ? VADD(VLOAD_N(y, m), a[r]) : a[r], m);                                                    \
+        VSTORE(y, add ? VADD(VLOAD(add + (size_t)r * (size_t)lda + t), a[r]) : a[r]);                                \
       }                                                                                                              \
     }                                                                                                                \
   }
@@ -151,15 +147,49 @@ TRI_GEMM_ROWS(4)
 TRI_GEMM_ROWS(2)
 TRI_GEMM_ROWS(1)
 
+/* Leftover frames (fewer than a vector): outputs as lanes, one frame at a time, so a one-frame block costs one
+   multiply-add per weight like a mat-vec instead of a mostly idle vector per output row. */
 static void
-TRI_FN(gemm_)(const TriGemm* g, const float* const* rows, float* out, int ldout, int n, bool acc)
+TRI_FN(gemm_frames_)(const TriGemm* g, const float* const* rows, float* out, int ldout, int t0, int n,
+                     const float* add, int lda)
 {
+  const int cout = g->cout;
+  for (int t = t0; t < n; ++t)
+    for (int o = 0; o < cout; o += TRI_VL) {
+      const int m = cout - o < TRI_VL ? cout - o : TRI_VL;
+      tri_vf a = g->bias ? (m == TRI_VL ? VLOAD(g->bias + o) : VLOAD_N(g->bias + o, m)) : VZERO();
+      for (int j = 0; j < g->nrows; ++j) {
+        const float* w = g->wt + (size_t)j * (size_t)cout + o;
+        a = VFMA(m == TRI_VL ? VLOAD(w) : VLOAD_N(w, m), VSET1(rows[j][t]), a);
+      }
+      float* y = out + (size_t)o * (size_t)ldout + t;
+      if (ldout == 1 && !add) {
+        if (m == TRI_VL)
+          VSTORE(y, a);
+        else
+          VSTORE_N(y, a, m);
+      } else {
+        float tmp[TRI_VL];
+        VSTORE(tmp, a);
+        const float* ya = add ? add + (size_t)o * (size_t)lda + t : NULL;
+        for (int r = 0; r < m; ++r) y[(size_t)r * (size_t)ldout] = ya ? ya[(size_t)r * (size_t)lda] + tmp[r] : tmp[r];
+      }
+    }
+}
+
+static void
+TRI_FN(gemm_)(const TriGemm* g, const float* const* rows, float* out, int ldout, int n, const float* add, int lda)
+{
+  const int nv = n - n % TRI_VL; /* whole vectors of frames */
+  if (nv < n) TRI_FN(gemm_frames_)(g, rows, out, ldout, nv, n, add, lda);
+  n = nv;
+  if (n == 0) return;
   int o = 0;
   const float* b = g->bias;
 #define TRI_GEMM_STEP(R)                                                                                             \
   for (; o + R <= g->cout; o += R)                                                                                   \
     TRI_FN(gemm_r##R##_)(g->wt + o, g->cout, b ? b + o : NULL, rows, g->nrows, out + (size_t)o * (size_t)ldout, ldout, \
-                         n, acc);
+                         n, add ? add + (size_t)o * (size_t)lda : NULL, lda);
 #if TRI_RMAX >= 16
   TRI_GEMM_STEP(16)
 #endif

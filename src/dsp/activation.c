@@ -245,5 +245,8 @@ tri_act_run(const TriKernels* k, const TriAct* act, float* x, int ld, int rows, 
   case TRI_ACT_SILU: map = k->silu; break;
   default: tri_act_apply(act, x, ld, rows, n); return;
   }
-  for (int r = 0; r < rows; ++r) map(x + (long)r * ld, n);
+  if (ld == n)
+    map(x, rows * n);
+  else
+    for (int r = 0; r < rows; ++r) map(x + (long)r * ld, n);
 }

@@ -177,8 +177,8 @@ tri_hist_clear(TriHist* h)
   h->cur = 0;
 }
 
-void
-tri_hist_push(TriHist* h, const float* src, int ld, int n)
+float*
+tri_hist_advance(TriHist* h, int n)
 {
   long p = h->pos + h->cur;
   if (p + n > h->cap) {
@@ -188,10 +188,16 @@ tri_hist_push(TriHist* h, const float* src, int ld, int n)
     }
     p = h->lookback;
   }
-  for (int c = 0; c < h->ch; ++c)
-    memcpy(h->data + (long)c * h->cap + p, src + (long)c * ld, (size_t)n * sizeof *src);
   h->pos = p;
   h->cur = n;
+  return h->data + p;
+}
+
+void
+tri_hist_push(TriHist* h, const float* src, int ld, int n)
+{
+  float* dst = tri_hist_advance(h, n);
+  for (int c = 0; c < h->ch; ++c) memcpy(dst + (long)c * h->cap, src + (long)c * ld, (size_t)n * sizeof *src);
 }
 
 /* ---- compute through the dispatched kernels -------------------------------------------------------------- */
@@ -204,14 +210,33 @@ tri_conv_run_hist(const TriKernels* k, const TriConv* c, const TriHist* h, float
 {
   const float* rows[ROWS_CHUNK];
   const int J = c->k * c->cin;
-  for (int j0 = 0; j0 < J; j0 += ROWS_CHUNK) {
-    const int m = J - j0 < ROWS_CHUNK ? J - j0 : ROWS_CHUNK;
-    for (int j = 0; j < m; ++j) {
-      const int tap = (j0 + j) / c->cin, i = (j0 + j) % c->cin;
-      rows[j] = tri_hist_row(h, i) - (long)(c->k - 1 - tap) * c->dil;
+  int j0 = 0, m = 0;
+  for (int tap = 0; tap < c->k; ++tap)
+    for (int i = 0; i < c->cin; ++i) {
+      rows[m++] = tri_hist_row(h, i) - (long)(c->k - 1 - tap) * c->dil;
+      if (m == ROWS_CHUNK || j0 + m == J) {
+        const TriGemm g = {c->wt + (size_t)j0 * c->cout, j0 == 0 ? c->b : NULL, c->cout, m};
+        const bool acc = accumulate || j0 > 0;
+        k->gemm(&g, rows, out, ld, n, acc ? out : NULL, ld);
+        j0 += m;
+        m = 0;
+      }
     }
+}
+
+void
+tri_conv1x1_run_add(const TriKernels* k, const TriConv* c, const float* in, int ldin, float* out, int ldout, int n,
+                    const float* add, int ldadd)
+{
+  const float* rows[ROWS_CHUNK];
+  for (int j0 = 0; j0 < c->cin; j0 += ROWS_CHUNK) {
+    const int m = c->cin - j0 < ROWS_CHUNK ? c->cin - j0 : ROWS_CHUNK;
+    for (int j = 0; j < m; ++j) rows[j] = in + (long)(j0 + j) * ldin;
     const TriGemm g = {c->wt + (size_t)j0 * c->cout, j0 == 0 ? c->b : NULL, c->cout, m};
-    k->gemm(&g, rows, out, ld, n, accumulate || j0 > 0);
+    if (j0 == 0)
+      k->gemm(&g, rows, out, ldout, n, add, ldadd);
+    else
+      k->gemm(&g, rows, out, ldout, n, out, ldout);
   }
 }
 
@@ -219,13 +244,7 @@ void
 tri_conv1x1_run(const TriKernels* k, const TriConv* c, const float* in, int ldin, float* out, int ldout, int n,
                 bool accumulate)
 {
-  const float* rows[ROWS_CHUNK];
-  for (int j0 = 0; j0 < c->cin; j0 += ROWS_CHUNK) {
-    const int m = c->cin - j0 < ROWS_CHUNK ? c->cin - j0 : ROWS_CHUNK;
-    for (int j = 0; j < m; ++j) rows[j] = in + (long)(j0 + j) * ldin;
-    const TriGemm g = {c->wt + (size_t)j0 * c->cout, j0 == 0 ? c->b : NULL, c->cout, m};
-    k->gemm(&g, rows, out, ldout, n, accumulate || j0 > 0);
-  }
+  tri_conv1x1_run_add(k, c, in, ldin, out, ldout, n, accumulate ? out : NULL, ldout);
 }
 
 /* ---- reference compute ---------------------------------------------------------------------------------------------- */

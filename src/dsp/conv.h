@@ -59,6 +59,9 @@ void tri_hist_free(TriHist* h);
 size_t tri_hist_bytes(const TriHist* h);
 /* Zeroes the history (all frames before the next block read as 0). */
 void tri_hist_clear(TriHist* h);
+/* Makes room for a new current block of n frames and returns its first channel's row (row stride h->cap); the
+   caller writes the block in place. */
+float* tri_hist_advance(TriHist* h, int n);
 /* Appends n frames (rows of src, stride ld); they become the current block. */
 void tri_hist_push(TriHist* h, const float* src, int ld, int n);
 /* Row c of the current block: element t is frame t of the block; negative offsets reach back. */
@@ -69,6 +72,9 @@ void tri_conv_run_hist(const TriKernels* k, const TriConv* c, const TriHist* h, 
                        bool accumulate);
 void tri_conv1x1_run(const TriKernels* k, const TriConv* c, const float* in, int ldin, float* out, int ldout, int n,
                      bool accumulate);
+/* out = add + conv(in): the residual form (add may alias out; in must not). */
+void tri_conv1x1_run_add(const TriKernels* k, const TriConv* c, const float* in, int ldin, float* out, int ldout,
+                         int n, const float* add, int ldadd);
 
 /* Reference versions (plain C, unpacked weights), kept as the twins the kernels are tested against. */
 /* out[o][t] = b[o] + sum over taps and inputs, reading the current block of h. out has row stride ld. */

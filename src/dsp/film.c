@@ -68,6 +68,11 @@ tri_film_apply(const TriKernels* k, const TriFilm* film, float* x, int ldx, cons
 {
   if (!film->active) return;
   tri_conv1x1_run(k, &film->proj, cond, ldc, scratch, lds, n, false);
+  if (ldx == n && lds == n) {
+    k->mul(x, scratch, film->dim * n);
+    if (film->shift) k->add(x, scratch + (long)film->dim * lds, film->dim * n);
+    return;
+  }
   for (int r = 0; r < film->dim; ++r) {
     float* v = x + (long)r * ldx;
     k->mul(v, scratch + (long)r * lds, n);

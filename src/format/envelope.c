@@ -152,7 +152,8 @@ parse_node(TriLoadCtx* ctx, const cJSON* obj, const char* path, TriNode* node)
     return tri_fail(ctx, TRIODE_ERR_BAD_JSON, path, "expected a model object, found %s", tri_json_type(obj));
   for (size_t i = 0; i < 4; ++i)
     if (!cJSON_GetObjectItemCaseSensitive(obj, required[i]))
-      return tri_fail(ctx, TRIODE_ERR_BAD_CONFIG, tri_path_key(p, sizeof p, path, required[i]),
+      return tri_fail(ctx, i == 0 ? TRIODE_ERR_BAD_VERSION : TRIODE_ERR_BAD_CONFIG,
+                      tri_path_key(p, sizeof p, path, required[i]),
                       "required key is missing (a model needs version, architecture, config and weights)");
   TRI_TRY(check_version(ctx, cJSON_GetObjectItemCaseSensitive(obj, "version"), tri_path_key(p, sizeof p, path, "version"),
                         node));

@@ -193,7 +193,7 @@ convnet_process(const TriNode* node, void* state, const TriKernels* k, const flo
 {
   const ConvNet* m = node->impl;
   ConvNetState* s = state;
-  const int ld = s->max_block;
+  const int ld = n; /* scratch packed at stride n */
   const float* x = in;
   int ldx = ldin;
   for (int i = 0; i < m->nblocks; ++i) {

@@ -142,7 +142,7 @@ linear_process(const TriNode* node, void* state, const TriKernels* k, const floa
       const int cnt = m->taps - j0 < CHUNK ? m->taps - j0 : CHUNK;
       for (int j = 0; j < cnt; ++j) rows[j] = x - (j0 + j);
       const TriGemm g = {m->h + j0, j0 == 0 && m->has_bias ? &m->bias : NULL, 1, cnt};
-      k->gemm(&g, rows, y, ldout, n, j0 > 0);
+      k->gemm(&g, rows, y, ldout, n, j0 > 0 ? y : NULL, ldout);
     }
   }
   for (int c = ch; c < node->nout; ++c) memset(out + (long)c * ldout, 0, (size_t)n * sizeof *out);

@@ -149,9 +149,9 @@ sequential_process(const TriNode* node, void* state, const TriKernels* k, const 
     const TriNode* c = m->models[i];
     const bool last = i == m->n - 1;
     float* y = last ? out : s->buf[i & 1]; /* alternate so a child never reads and writes one buffer */
-    c->ops->process(c, s->children[i].impl, k, x, ldx, y, last ? ldout : s->ld, n);
+    c->ops->process(c, s->children[i].impl, k, x, ldx, y, last ? ldout : n, n);
     x = y;
-    ldx = s->ld;
+    ldx = n;
   }
 }
 

@@ -144,6 +144,10 @@ run_clear(const WaveNet* wn, WnRun* r, bool restart)
 static void
 add_rows(const TriKernels* k, float* dst, const float* src, int ld, int rows, int n)
 {
+  if (ld == n) { /* block scratch is packed at stride n: one run */
+    k->add(dst, src, rows * n);
+    return;
+  }
   for (int i = 0; i < rows; ++i) k->add(dst + (long)i * ld, src + (long)i * ld, n);
 }
 
@@ -164,7 +168,10 @@ activate(const TriKernels* k, const WnLayer* L, int B, float* z, float* v, int l
   case TRI_GATE_GATED:
     tri_act_run(k, &L->act, za, ld, B, n);
     tri_act_run(k, &L->act2, zb, ld, B, n);
-    for (int i = 0; i < B; ++i) k->mul(za + (long)i * ld, zb + (long)i * ld, n);
+    if (ld == n)
+      k->mul(za, zb, B * n);
+    else
+      for (int i = 0; i < B; ++i) k->mul(za + (long)i * ld, zb + (long)i * ld, n);
     break;
   case TRI_GATE_BLENDED:
     copy_rows(v, ld, za, ld, B, n);
@@ -180,60 +187,34 @@ activate(const TriKernels* k, const WnLayer* L, int B, float* z, float* v, int l
   }
 }
 
-static void layer_mixin(const TriKernels* k, const WnArray* a, const WnLayer* L, WnRun* r, const float* c, int ldc,
-                        int n);
+/* A planar block: rows of `ld` floats. */
+typedef struct {
+  float* p;
+  int ld;
+} Blk;
 
-/* One layer: x (C rows) is updated in place to the layer output; the head contribution is added to S. */
-static void
-layer_process(const TriKernels* k, const WnArray* a, const WnLayer* L, TriHist* hist, WnRun* r, float* x, const float* c, int ldc, int n)
+/* A layer whose conv reads x itself (no conv_pre_film) has its input written straight into its history block. */
+static bool
+reads_history(const WnLayer* L)
 {
-  const int ld = r->ld, Z = L->conv.cout;
-  const TriFilm* F = L->film;
-  const float* xin = x;
-  if (F[WN_FILM_CONV_PRE].active) {
-    copy_rows(r->xp, ld, x, ld, a->C, n);
-    tri_film_apply(k, &F[WN_FILM_CONV_PRE], r->xp, ld, c, ldc, r->film, ld, n);
-    xin = r->xp;
-  }
-  tri_hist_push(hist, xin, ld, n);
-  if (L->zwt) {
-    /* z = conv(x history) + mixin(c) as one product over the rows of both. */
-    const float* rows[256];
-    const int C = L->conv.cin, K = L->conv.k, J1 = K * C;
-    for (int j = 0; j < J1; ++j) rows[j] = tri_hist_row(hist, j % C) - (long)(K - 1 - j / C) * L->conv.dil;
-    for (int j = 0; j < L->mixin.cin; ++j) rows[J1 + j] = c + (long)j * ldc;
-    const TriGemm g = {L->zwt, L->conv.b, Z, J1 + L->mixin.cin};
-    k->gemm(&g, rows, r->z, ld, n, false);
-  } else {
-    tri_conv_run_hist(k, &L->conv, hist, r->z, ld, n, false);
-    layer_mixin(k, a, L, r, c, ldc, n);
-  }
-  tri_film_apply(k, &F[WN_FILM_ACT_PRE], r->z, ld, c, ldc, r->film, ld, n);
-  activate(k, L, a->B, r->z, r->v, ld, n);
-  tri_film_apply(k, &F[WN_FILM_ACT_POST], r->z, ld, c, ldc, r->film, ld, n);
-  if (a->l1x1 && !L->l1x1_film_applies) {
-    tri_conv1x1_run(k, &L->l1x1, r->z, ld, x, ld, n, true); /* x += L1 a + b, in place */
-  } else if (a->l1x1) {
-    tri_conv1x1_run(k, &L->l1x1, r->z, ld, r->r, ld, n, false);
-    tri_film_apply(k, &F[WN_FILM_L1X1_POST], r->r, ld, c, ldc, r->film, ld, n);
-    add_rows(k, x, r->r, ld, a->C, n); /* residual on the original x, not the FiLM'd one */
-  }
-  if (a->h1x1 && !F[WN_FILM_H1X1_POST].active) {
-    tri_conv1x1_run(k, &L->h1x1, r->z, ld, r->S, ld, n, true);
-  } else if (a->h1x1) {
-    tri_conv1x1_run(k, &L->h1x1, r->z, ld, r->h, ld, n, false);
-    tri_film_apply(k, &F[WN_FILM_H1X1_POST], r->h, ld, c, ldc, r->film, ld, n);
-    add_rows(k, r->S, r->h, ld, a->Hw, n);
-  } else {
-    add_rows(k, r->S, r->z, ld, a->Hw, n);
-  }
+  return !L->film[WN_FILM_CONV_PRE].active;
+}
+
+/* Where the producer of layer L's input writes it: the layer's next history block, or a scratch buffer
+   (alternating, so a layer's input and output never share one). */
+static Blk
+input_slot(const WnLayer* L, TriHist* hist, WnRun* r, int* flip, int n)
+{
+  if (L && reads_history(L)) return (Blk){tri_hist_advance(hist, n), (int)hist->cap};
+  *flip ^= 1;
+  return (Blk){r->x[*flip], n};
 }
 
 /* Unfused path: the conv output and the mixin, each with its FiLMs, summed into z. */
 static void
 layer_mixin(const TriKernels* k, const WnArray* a, const WnLayer* L, WnRun* r, const float* c, int ldc, int n)
 {
-  const int ld = r->ld, Z = L->conv.cout;
+  const int ld = n, Z = L->conv.cout;
   const TriFilm* F = L->film;
   tri_film_apply(k, &F[WN_FILM_CONV_POST], r->z, ld, c, ldc, r->film, ld, n);
   const float* cin = c;
@@ -249,10 +230,63 @@ layer_mixin(const TriKernels* k, const WnArray* a, const WnLayer* L, WnRun* r, c
   add_rows(k, r->z, r->v, ld, Z, n);
 }
 
+/* One layer (§3.4.5): reads x, writes the layer output to `next`, adds the head contribution to S. */
+static void
+layer_process(const TriKernels* k, const WnArray* a, const WnLayer* L, TriHist* hist, WnRun* r, Blk x, Blk next,
+              const float* c, int ldc, int n)
+{
+  const int ld = n, Z = L->conv.cout; /* block scratch rows are packed at stride n */
+  const TriFilm* F = L->film;
+  if (!reads_history(L)) { /* the history holds FiLM(x); the residual still uses x */
+    float* hp = tri_hist_advance(hist, n);
+    copy_rows(hp, (int)hist->cap, x.p, x.ld, a->C, n);
+    tri_film_apply(k, &F[WN_FILM_CONV_PRE], hp, (int)hist->cap, c, ldc, r->film, ld, n);
+  }
+  if (L->zwt) {
+    /* z = conv(x history) + mixin(c) as one product over the rows of both. */
+    const float* rows[256];
+    const int C = L->conv.cin, K = L->conv.k;
+    int j = 0;
+    for (int tap = 0; tap < K; ++tap) {
+      const long back = (long)(K - 1 - tap) * L->conv.dil;
+      for (int i = 0; i < C; ++i) rows[j++] = tri_hist_row(hist, i) - back;
+    }
+    for (int i = 0; i < L->mixin.cin; ++i) rows[j++] = c + (long)i * ldc;
+    const TriGemm g = {L->zwt, L->conv.b, Z, j};
+    k->gemm(&g, rows, r->z, ld, n, NULL, 0);
+  } else {
+    tri_conv_run_hist(k, &L->conv, hist, r->z, ld, n, false);
+    layer_mixin(k, a, L, r, c, ldc, n);
+  }
+  tri_film_apply(k, &F[WN_FILM_ACT_PRE], r->z, ld, c, ldc, r->film, ld, n);
+  activate(k, L, a->B, r->z, r->v, ld, n);
+  tri_film_apply(k, &F[WN_FILM_ACT_POST], r->z, ld, c, ldc, r->film, ld, n);
+  if (a->l1x1 && !L->l1x1_film_applies) {
+    tri_conv1x1_run_add(k, &L->l1x1, r->z, ld, next.p, next.ld, n, x.p, x.ld); /* next = x + L1 a + b */
+  } else if (a->l1x1) {
+    tri_conv1x1_run(k, &L->l1x1, r->z, ld, r->r, ld, n, false);
+    tri_film_apply(k, &F[WN_FILM_L1X1_POST], r->r, ld, c, ldc, r->film, ld, n);
+    copy_rows(next.p, next.ld, x.p, x.ld, a->C, n);
+    for (int i = 0; i < a->C; ++i) k->add(next.p + (long)i * next.ld, r->r + (long)i * ld, n); /* original x */
+  } else {
+    copy_rows(next.p, next.ld, x.p, x.ld, a->C, n); /* inactive layer1x1: the reference passes x through */
+  }
+  if (a->h1x1 && !F[WN_FILM_H1X1_POST].active) {
+    tri_conv1x1_run(k, &L->h1x1, r->z, ld, r->S, ld, n, true);
+  } else if (a->h1x1) {
+    tri_conv1x1_run(k, &L->h1x1, r->z, ld, r->h, ld, n, false);
+    tri_film_apply(k, &F[WN_FILM_H1X1_POST], r->h, ld, c, ldc, r->film, ld, n);
+    add_rows(k, r->S, r->h, ld, a->Hw, n);
+  } else {
+    add_rows(k, r->S, r->z, ld, a->Hw, n);
+  }
+}
+
 static void
 wn_forward(const WaveNet* wn, WnRun* r, const TriKernels* k, const float* in, int ldin, float* out, int ldout, int n)
 {
-  const int ld = r->ld;
+  const int ld = n; /* scratch buffers hold max_block frames per row; packing them at stride n keeps small blocks in
+                       one contiguous run for the element-wise kernels */
   const float* c = in;
   int ldc = ldin;
   if (wn->cond) {
@@ -260,26 +294,32 @@ wn_forward(const WaveNet* wn, WnRun* r, const TriKernels* k, const float* in, in
     c = r->c;
     ldc = ld;
   }
-  const float* X = in;
+  const float* X = in; /* the array input; only read */
   int ldX = ldin;
   float* hout = NULL;
+  int flip = 0;
   for (int i = 0, li = 0; i < wn->narrays; ++i) {
     const WnArray* a = &wn->arrays[i];
-    float* x = r->x[i & 1];
-    tri_conv1x1_run(k, &a->rechannel, X, ldX, x, ld, n, false);
+    Blk x = input_slot(&a->layers[0], &r->hist[li], r, &flip, n);
+    tri_conv1x1_run(k, &a->rechannel, X, ldX, x.p, x.ld, n, false);
     if (i == 0)
-      for (int j = 0; j < a->Hw; ++j) memset(r->S + (long)j * ld, 0, (size_t)n * sizeof(float));
+      memset(r->S, 0, (size_t)a->Hw * (size_t)ld * sizeof(float));
     else
       copy_rows(r->S, ld, hout, ld, a->Hw, n);
-    for (int l = 0; l < a->nlayers; ++l, ++li) layer_process(k, a, &a->layers[l], &r->hist[li], r, x, c, ldc, n);
+    for (int l = 0; l < a->nlayers; ++l, ++li) {
+      const bool last = l + 1 == a->nlayers;
+      const Blk next = input_slot(last ? NULL : &a->layers[l + 1], last ? NULL : &r->hist[li + 1], r, &flip, n);
+      layer_process(k, a, &a->layers[l], &r->hist[li], r, x, next, c, ldc, n);
+      x = next;
+    }
     hout = r->hout[i & 1];
     tri_hist_push(&r->head_hist[i], r->S, ld, n);
     tri_conv_run_hist(k, &a->head, &r->head_hist[i], hout, ld, n, false);
-    X = x;
-    ldX = ld;
+    X = x.p;
+    ldX = x.ld;
   }
   const int hs = wn->arrays[wn->narrays - 1].head_size;
-  for (int j = 0; j < hs; ++j) k->scale(hout + (long)j * ld, wn->head_scale, n);
+  k->scale(hout, wn->head_scale, hs * ld);
   if (wn->npost == 0) {
     copy_rows(out, ldout, hout, ld, hs, n);
     return;
@@ -289,10 +329,9 @@ wn_forward(const WaveNet* wn, WnRun* r, const TriKernels* k, const float* in, in
     const TriConv* pc = &wn->post[i];
     tri_act_run(k, &wn->post_act, y, ld, pc->cin, n); /* the history stores activated values */
     tri_hist_push(&r->post_hist[i], y, ld, n);
-    float* dst = i == wn->npost - 1 ? NULL : r->post[i & 1];
-    if (dst) {
-      tri_conv_run_hist(k, pc, &r->post_hist[i], dst, ld, n, false);
-      y = dst;
+    if (i < wn->npost - 1) {
+      y = r->post[i & 1];
+      tri_conv_run_hist(k, pc, &r->post_hist[i], y, ld, n, false);
     } else {
       tri_conv_run_hist(k, pc, &r->post_hist[i], out, ldout, n, false);
     }

@@ -1,0 +1,219 @@
+/* Public API: null handling, status strings, metadata and counts of the shared models, describe(). */
+#include "test_util.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static TriodeModel* load_shared(const char* name) {
+  char* path = tu_model_path(name);
+  if (!path) fail_msg("model %s not found", name);
+  TriodeModel* m = tu_load(path, NULL);
+  free(path);
+  return m;
+}
+
+static void test_free_null(void** state) {
+  (void)state;
+  triode_model_free(NULL);
+  triode_instance_free(NULL);
+  triode_free(NULL);
+}
+
+static void test_strerror(void** state) {
+  (void)state;
+  const char* seen[TRIODE_ERR_BAD_STATE + 1];
+  for (int s = TRIODE_SUCCESS; s <= TRIODE_ERR_BAD_STATE; s++) {
+    const char* text = triode_strerror((TriodeStatus)s);
+    assert_non_null(text);
+    assert_true(strlen(text) > 0);
+    for (int k = 0; k < s; k++) assert_string_not_equal(text, seen[k]);
+    seen[s] = text;
+  }
+  /* Out-of-range values still give a string. */
+  assert_non_null(triode_strerror((TriodeStatus)999));
+  assert_non_null(triode_strerror((TriodeStatus)-1));
+}
+
+static void test_options_default(void** state) {
+  (void)state;
+  TriodeLoadOptions o;
+  memset(&o, 0xff, sizeof o);
+  triode_load_options_init(&o);
+  assert_false(o.fast_tanh);
+  assert_false(o.film_snapshot);
+  assert_false(o.no_prewarm);
+}
+
+static const char* metadata(const TriodeModel* m, const char* key) {
+  for (int i = 0; i < triode_model_metadata_count(m); i++)
+    if (strcmp(triode_model_metadata_key(m, i), key) == 0) return triode_model_metadata_value(m, i);
+  return NULL;
+}
+
+static void test_metadata_wavenet(void** state) {
+  (void)state;
+  TriodeModel* m = load_shared("wavenet");
+  double v = 0;
+  assert_true(triode_model_loudness(m, &v));
+  assert_true(v == -20.020729064941406);
+  assert_true(triode_model_input_level_dbu(m, &v));
+  assert_true(v == (double)18.3f);
+  assert_true(triode_model_output_level_dbu(m, &v));
+  assert_true(v == (double)12.3f);
+  assert_string_equal(metadata(m, "name"), "Test Model");
+  assert_string_equal(metadata(m, "modeled_by"), "Steve");
+  const char* date = metadata(m, "date"); /* an object, rendered as compact JSON */
+  assert_non_null(date);
+  assert_non_null(strstr(date, "\"year\":2024"));
+  assert_string_equal(triode_model_architecture(m), "WaveNet");
+  assert_string_equal(triode_model_version(m), "0.5.4");
+  assert_null(triode_model_warning(m));
+  assert_true(triode_model_sample_rate(m) == 48000.0);
+  assert_int_equal(triode_model_num_inputs(m), 1);
+  assert_int_equal(triode_model_num_outputs(m), 1);
+  assert_false(triode_model_is_slimmable(m));
+  triode_model_free(m);
+
+  /* No metadata and no sample rate. */
+  m = load_shared("my_model");
+  assert_false(triode_model_loudness(m, &v));
+  assert_false(triode_model_input_level_dbu(m, &v));
+  assert_false(triode_model_output_level_dbu(m, &v));
+  assert_int_equal(triode_model_metadata_count(m), 0);
+  assert_true(triode_model_sample_rate(m) == -1.0);
+  triode_model_free(m);
+
+  /* A container shows its own top-level metadata. */
+  m = load_shared("A2");
+  assert_true(triode_model_loudness(m, &v));
+  assert_true(v == -26.383899688720703);
+  assert_true(triode_model_input_level_dbu(m, &v));
+  assert_true(v == (double)14.76f);
+  assert_false(triode_model_output_level_dbu(m, &v));
+  assert_string_equal(triode_model_architecture(m), "SlimmableContainer");
+  triode_model_free(m);
+}
+
+static void test_null_levels(void** state) {
+  (void)state;
+  TriodeModel* m = tu_load_json("{\"version\":\"0.5.4\",\"architecture\":\"Linear\",\"config\":{\"receptive_field\":1,"
+                                "\"bias\":false},\"weights\":[1],\"sample_rate\":44100.5,\"metadata\":{\"loudness\":null,"
+                                "\"input_level_dbu\":null,\"output_level_dbu\":19.0,\"gear_type\":null}}",
+                                NULL);
+  double v = 0;
+  assert_false(triode_model_loudness(m, &v));
+  assert_false(triode_model_input_level_dbu(m, &v));
+  assert_true(triode_model_output_level_dbu(m, &v));
+  assert_true(v == 19.0);
+  assert_true(triode_model_sample_rate(m) == 44100.5);
+  assert_string_equal(metadata(m, "gear_type"), "null");
+  triode_model_free(m);
+}
+
+typedef struct {
+  const char* name;
+  long params, prewarm;
+  const char* arch;
+} Counts;
+
+static void test_counts(void** state) {
+  (void)state;
+  static const Counts counts[] = {
+      {"wavenet", 131, 23, "WaveNet"},
+      {"wavenet_a1_standard", 13802, 4093, "WaveNet"},
+      {"my_model", 13802, 4093, "WaveNet"},
+      {"lstm", 70, 24000, "LSTM"},
+      {"wavenet_condition_dsp", 147 + 137, 45, "WaveNet"},
+      {"wavenet_a2_max", 818 + 1052, 31, "WaveNet"},
+      {"slimmable_wavenet", 457, 1 + 2 * 1023, "WaveNet"},
+      {"synthetic_convnet_bn", 177, 1 + 15, "ConvNet"},
+      {"synthetic_linear_rf700", 700, 0, "Linear"},
+      {"A2", 1871 + 12146, 6347, "SlimmableContainer"},
+  };
+  for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+    TriodeModel* m = load_shared(counts[i].name);
+    printf("%s: %ld params, prewarm %ld, receptive field %ld\n", counts[i].name, triode_model_num_params(m),
+           triode_model_prewarm_samples(m), triode_model_receptive_field(m));
+    assert_string_equal(triode_model_architecture(m), counts[i].arch);
+    assert_int_equal(triode_model_num_params(m), counts[i].params);
+    assert_int_equal(triode_model_prewarm_samples(m), counts[i].prewarm);
+    if (strcmp(counts[i].arch, "WaveNet") == 0) assert_int_equal(triode_model_receptive_field(m), counts[i].prewarm);
+    triode_model_free(m);
+  }
+}
+
+static void test_instance_api(void** state) {
+  (void)state;
+  TriodeModel* m = load_shared("slimmable_wavenet");
+  TriodeInstance* inst = NULL;
+  assert_int_equal(triode_instance_new(m, &inst, NULL), TRIODE_SUCCESS);
+  assert_ptr_equal(triode_instance_model(inst), m);
+  size_t mem64 = triode_instance_memory(inst);
+  assert_true(mem64 > 0);
+  assert_int_equal(triode_instance_reset(inst, 48000, 4096), TRIODE_SUCCESS);
+  assert_true(triode_instance_memory(inst) > mem64); /* buffers grow with the block size */
+  assert_int_equal(triode_instance_reset(inst, 48000, 0), TRIODE_ERR_BAD_ARG);
+  assert_int_equal(triode_instance_reset(inst, 48000, 65537), TRIODE_ERR_BAD_ARG);
+  assert_int_equal(triode_instance_reset(inst, 48000, 65536), TRIODE_SUCCESS);
+  assert_int_equal(triode_instance_set_slim(inst, 1.5), TRIODE_ERR_BAD_ARG);
+  assert_int_equal(triode_instance_set_slim(inst, -0.1), TRIODE_ERR_BAD_ARG);
+  assert_int_equal(triode_instance_set_slim(inst, 0.5), TRIODE_SUCCESS);
+  float buf[8] = {0};
+  assert_int_equal(triode_instance_process_mono(inst, buf, buf, 0), TRIODE_SUCCESS);
+  assert_int_equal(triode_instance_process_mono(inst, buf, buf, 8), TRIODE_SUCCESS);
+  triode_instance_free(inst);
+  triode_model_free(m);
+
+  /* Not slimmable: nothing done. */
+  m = load_shared("wavenet");
+  assert_int_equal(triode_instance_new(m, &inst, NULL), TRIODE_SUCCESS);
+  assert_int_equal(triode_instance_set_slim(inst, 0.5), TRIODE_FAILURE);
+  double pts[2];
+  assert_int_equal(triode_model_slim_breakpoints(m, pts, 2), 0);
+  triode_instance_free(inst);
+  triode_model_free(m);
+  inst = NULL;
+  assert_int_equal(triode_instance_new(NULL, &inst, NULL), TRIODE_ERR_BAD_ARG);
+  assert_null(inst);
+}
+
+static void test_describe(void** state) {
+  (void)state;
+  static const char* const names[] = {"wavenet", "lstm", "A2", "wavenet_a2_max", "synthetic_convnet_bn",
+                                      "synthetic_linear_rf64", "slimmable_container"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    TriodeModel* m = load_shared(names[i]);
+    char* text = triode_model_describe(m, false);
+    assert_non_null(text);
+    assert_true(strlen(text) > 10);
+    assert_non_null(strstr(text, triode_model_architecture(m)));
+    triode_free(text);
+    char* json = triode_model_describe(m, true);
+    assert_non_null(json);
+    cJSON* root = cJSON_Parse(json);
+    if (!root || !cJSON_IsObject(root)) fail_msg("%s: describe(json) is not a JSON object:\n%s", names[i], json);
+    assert_non_null(strstr(json, triode_model_architecture(m)));
+    cJSON_Delete(root);
+    triode_free(json);
+    triode_model_free(m);
+  }
+}
+
+int main(void) {
+  tu_shared_dir();
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_free_null),    cmocka_unit_test(test_strerror),
+      cmocka_unit_test(test_options_default), cmocka_unit_test(test_metadata_wavenet),
+      cmocka_unit_test(test_null_levels),  cmocka_unit_test(test_counts),
+      cmocka_unit_test(test_instance_api), cmocka_unit_test(test_describe),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
