@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX ?= /usr/local
 TRIODE := $(BUILD)/tools/triode
 
-.PHONY: all deps configure build demo test test-asan fuzz bench install clean
+.PHONY: all deps configure build demo test test-asan fuzz cross bench install clean
 
 all: build
 
@@ -32,6 +32,9 @@ test-asan: deps
 fuzz: deps
 	@./scripts/fuzz-smoke.sh
 
+cross:
+	@./scripts/cross-aarch64.sh
+
 bench: build
 	@$(TRIODE) bench ../shared/models/*.nam
 
@@ -39,4 +42,4 @@ install: build
 	@cmake --install $(BUILD)
 
 clean:
-	@rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
+	@rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz build-aarch64

@@ -93,21 +93,32 @@ static void run_oracle(void** state) {
   assert_int_equal(n, n_want);
 
   TriodeModel* model = tu_load(model_path, &opts);
-  TriodeInstance* inst = NULL;
-  assert_int_equal(triode_instance_new(model, &inst, NULL), TRIODE_SUCCESS);
-  if (slim >= 0.0) assert_int_equal(triode_instance_set_slim(inst, slim), TRIODE_SUCCESS);
-  assert_int_equal(triode_instance_reset(inst, tu_rate(model), BLOCK), TRIODE_SUCCESS);
-
   float* in = malloc(n * sizeof *in);
   float* out = malloc(n * sizeof *out);
   assert_non_null(in);
   assert_non_null(out);
   for (size_t i = 0; i < n; i++) in[i] = (float)in_d[i];
-  tu_process(inst, in, out, n, BLOCK);
 
-  char label[256];
-  snprintf(label, sizeof label, "%s %s %s", o->model, o->variant, o->input);
-  bool ok = tu_compare(label, out, want, n, TOLERANCE);
+  /* Every instruction-set level this machine runs must reproduce the oracle. */
+  static const char* const isas[] = {"scalar", "sse2", "avx2", "avx512", "neon"};
+  bool ok = true;
+  int levels = 0;
+  for (size_t l = 0; l < sizeof isas / sizeof isas[0]; ++l) {
+    if (!triode_isa_supported(isas[l])) continue;
+    TriodeInstance* inst = NULL;
+    assert_int_equal(triode_instance_new(model, &inst, NULL), TRIODE_SUCCESS);
+    assert_int_equal(triode_instance_set_isa(inst, isas[l]), TRIODE_SUCCESS);
+    assert_string_equal(triode_instance_isa(inst), isas[l]);
+    if (slim >= 0.0) assert_int_equal(triode_instance_set_slim(inst, slim), TRIODE_SUCCESS);
+    assert_int_equal(triode_instance_reset(inst, tu_rate(model), BLOCK), TRIODE_SUCCESS);
+    tu_process(inst, in, out, n, BLOCK);
+    char label[256];
+    snprintf(label, sizeof label, "%s %s %s [%s]", o->model, o->variant, o->input, isas[l]);
+    ok = tu_compare(label, out, want, n, TOLERANCE) && ok;
+    triode_instance_free(inst);
+    levels++;
+  }
+  assert_true(levels >= 1);
 
   free(in);
   free(out);
@@ -117,7 +128,6 @@ static void run_oracle(void** state) {
   free(out_path);
   free(want_path);
   free(model_path);
-  triode_instance_free(inst);
   triode_model_free(model);
   assert_true(ok);
 }

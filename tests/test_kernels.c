@@ -1,0 +1,206 @@
+/* Every dispatched kernel at every instruction-set level this machine runs, against its plain C twin: the conv
+   products (all row-group and frame-tail paths, with and without addend), the element-wise maps, and the accuracy of
+   the vectorised tanh / sigmoid swept against libm (tanh within 2 ulp, sigmoid within 4 ulp). */
+#include "cpu/isa.h"
+#include "dsp/activation.h"
+#include "dsp/conv.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint32_t g_seed = 12345u;
+
+static float
+frand(void)
+{
+  g_seed = g_seed * 1664525u + 1013904223u;
+  return (float)((g_seed >> 8) & 0xffffff) / 8388608.0f - 1.0f; /* [-1, 1) */
+}
+
+/* Distance in units in the last place between two finite floats. */
+static int64_t
+ulp_distance(float a, float b)
+{
+  int32_t ia, ib;
+  memcpy(&ia, &a, sizeof ia);
+  memcpy(&ib, &b, sizeof ib);
+  const int64_t oa = ia < 0 ? (int64_t)INT32_MIN - ia : ia;
+  const int64_t ob = ib < 0 ? (int64_t)INT32_MIN - ib : ib;
+  return oa > ob ? oa - ob : ob - oa;
+}
+
+static bool
+level_runs(TriIsa isa)
+{
+  return tri_isa_supported(isa) && tri_kernels(isa)->isa == isa;
+}
+
+/* A dilated conv through the kernels equals the reference loops, for shapes that hit every row group (16, 8, 4,
+   2, 1) and frame counts with and without a partial vector. */
+static void
+test_conv_products(void** state)
+{
+  (void)state;
+  static const int couts[] = {1, 3, 8, 13, 16, 21, 33};
+  static const int frames[] = {1, 3, 16, 37, 64};
+  TriodeLoadOptions opts;
+  triode_load_options_init(&opts);
+  TriLoadCtx ctx = {.file = "test", .opts = &opts};
+  int checked = 0;
+  for (int isa = 0; isa < TRI_ISA_COUNT; ++isa) {
+    if (!level_runs((TriIsa)isa)) continue;
+    const TriKernels* k = tri_kernels((TriIsa)isa);
+    for (size_t ci = 0; ci < sizeof couts / sizeof couts[0]; ++ci)
+      for (size_t fi = 0; fi < sizeof frames / sizeof frames[0]; ++fi) {
+        const int cin = 5, cout = couts[ci], n = frames[fi];
+        TriConv c;
+        assert_int_equal(tri_conv_init(&c, &ctx, "conv", cin, cout, 3, 2, 1, true), TRIODE_SUCCESS);
+        assert_int_equal(tri_conv_alloc(&c), TRIODE_SUCCESS);
+        for (int i = 0; i < c.k * c.cout * c.cin; ++i) c.w[i] = frand();
+        for (int o = 0; o < cout; ++o) c.b[o] = frand();
+        assert_int_equal(tri_conv_pack(&c), TRIODE_SUCCESS);
+        TriHist h;
+        assert_int_equal(tri_hist_init(&h, cin, tri_conv_lookback(&c), 64), TRIODE_SUCCESS);
+        float* x = malloc(sizeof(float) * (size_t)cin * 64);
+        float* want = malloc(sizeof(float) * (size_t)cout * 64);
+        float* got = malloc(sizeof(float) * (size_t)cout * 64);
+        float* add = malloc(sizeof(float) * (size_t)cout * 64);
+        for (int blk = 0; blk < 3; ++blk) { /* several blocks so the taps reach into the history */
+          for (int i = 0; i < cin * 64; ++i) x[i] = frand();
+          for (int i = 0; i < cout * 64; ++i) add[i] = frand();
+          tri_hist_push(&h, x, 64, n);
+          tri_conv_apply_hist(&c, &h, want, 64, n);
+          tri_conv_run_hist(k, &c, &h, got, 64, n, false);
+          for (int o = 0; o < cout; ++o)
+            for (int t = 0; t < n; ++t)
+              assert_float_equal(got[o * 64 + t], want[o * 64 + t], 1e-5f * (1.0f + fabsf(want[o * 64 + t])));
+          /* Pointwise with an addend: out = add + W x + b. */
+          TriConv p;
+          assert_int_equal(tri_conv_init(&p, &ctx, "pw", cin, cout, 1, 1, 1, true), TRIODE_SUCCESS);
+          assert_int_equal(tri_conv_alloc(&p), TRIODE_SUCCESS);
+          for (int i = 0; i < p.cout * p.cin; ++i) p.w[i] = frand();
+          for (int o = 0; o < cout; ++o) p.b[o] = frand();
+          assert_int_equal(tri_conv_pack(&p), TRIODE_SUCCESS);
+          tri_conv1x1_apply(&p, x, 64, want, 64, n, false);
+          tri_conv1x1_run_add(k, &p, x, 64, got, 64, n, add, 64);
+          for (int o = 0; o < cout; ++o)
+            for (int t = 0; t < n; ++t) {
+              const float w = want[o * 64 + t] + add[o * 64 + t];
+              assert_float_equal(got[o * 64 + t], w, 1e-5f * (1.0f + fabsf(w)));
+            }
+          tri_conv_free(&p);
+          checked++;
+        }
+        free(x);
+        free(want);
+        free(got);
+        free(add);
+        tri_hist_free(&h);
+        tri_conv_free(&c);
+      }
+  }
+  assert_true(checked > 0);
+}
+
+/* Sweeps [-20, 20] densely plus powers of two down to 2^-60 and reports the worst error of each level. */
+static void
+test_transcendentals(void** state)
+{
+  (void)state;
+  enum { N = 400000 };
+  float* x = malloc(sizeof(float) * N);
+  float* y = malloc(sizeof(float) * N);
+  assert_non_null(x);
+  assert_non_null(y);
+  for (int i = 0; i < N; ++i) x[i] = (i % 5 == 0) ? ldexpf(i % 2 ? 1.0f : -1.0f, -(i % 61)) : -20.0f + 40.0f * i / N;
+  for (int isa = 0; isa < TRI_ISA_COUNT; ++isa) {
+    if (!level_runs((TriIsa)isa)) continue;
+    const TriKernels* k = tri_kernels((TriIsa)isa);
+    int64_t worst_tanh = 0, worst_sig = 0, worst_fast = 0;
+    memcpy(y, x, sizeof(float) * N);
+    k->tanh(y, N);
+    for (int i = 0; i < N; ++i) {
+      const int64_t d = ulp_distance(y[i], tanhf(x[i]));
+      if (d > worst_tanh) worst_tanh = d;
+    }
+    memcpy(y, x, sizeof(float) * N);
+    k->sigmoid(y, N);
+    for (int i = 0; i < N; ++i) {
+      const int64_t d = ulp_distance(y[i], tri_sigmoid(x[i]));
+      if (d > worst_sig) worst_sig = d;
+    }
+    memcpy(y, x, sizeof(float) * N);
+    k->fast_tanh(y, N);
+    for (int i = 0; i < N; ++i) {
+      const int64_t d = ulp_distance(y[i], tri_fast_tanh(x[i]));
+      if (d > worst_fast) worst_fast = d;
+    }
+    printf("%-7s tanh %lld ulp, sigmoid %lld ulp, fast tanh %lld ulp (worst over %d inputs)\n", k->name,
+           (long long)worst_tanh, (long long)worst_sig, (long long)worst_fast, N);
+    assert_true(worst_tanh <= 2);
+    assert_true(worst_sig <= 4);
+    assert_true(worst_fast <= 2); /* the same formula; FMA contraction may move the last bit */
+    /* The saturated ends are exact. */
+    float ends[4] = {-30.0f, 30.0f, -1e30f, 1e30f};
+    k->tanh(ends, 4);
+    assert_true(ends[0] == -1.0f && ends[1] == 1.0f && ends[2] == -1.0f && ends[3] == 1.0f);
+  }
+  free(x);
+  free(y);
+}
+
+/* The LSTM cell and mat-vec against the scalar formulas. */
+static void
+test_lstm_primitives(void** state)
+{
+  (void)state;
+  enum { H = 19, J = 23 };
+  float wt[J * 4 * H], bias[4 * H], xv[J], q[4 * H], want_q[4 * H];
+  for (int i = 0; i < J * 4 * H; ++i) wt[i] = frand();
+  for (int i = 0; i < 4 * H; ++i) bias[i] = frand();
+  for (int i = 0; i < J; ++i) xv[i] = frand();
+  for (int o = 0; o < 4 * H; ++o) {
+    float acc = bias[o];
+    for (int j = 0; j < J; ++j) acc += wt[j * 4 * H + o] * xv[j];
+    want_q[o] = acc;
+  }
+  for (int isa = 0; isa < TRI_ISA_COUNT; ++isa) {
+    if (!level_runs((TriIsa)isa)) continue;
+    const TriKernels* k = tri_kernels((TriIsa)isa);
+    const TriGemm g = {wt, bias, 4 * H, J};
+    k->matvec(&g, xv, q);
+    for (int o = 0; o < 4 * H; ++o) assert_float_equal(q[o], want_q[o], 1e-5f * (1.0f + fabsf(want_q[o])));
+    for (int fast = 0; fast < 2; ++fast) {
+      float c[H], h[H], c2[H];
+      for (int i = 0; i < H; ++i) c[i] = c2[i] = frand();
+      k->lstm_cell(q, c, h, H, fast != 0);
+      for (int i = 0; i < H; ++i) {
+        float (*sig)(float) = fast ? tri_fast_sigmoid : tri_sigmoid;
+        float (*th)(float) = fast ? tri_fast_tanh : tanhf;
+        const float cn = sig(q[H + i]) * c2[i] + sig(q[i]) * th(q[2 * H + i]);
+        const float hn = sig(q[3 * H + i]) * th(cn);
+        assert_float_equal(c[i], cn, 1e-6f);
+        assert_float_equal(h[i], hn, 1e-6f);
+      }
+    }
+  }
+}
+
+int
+main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_conv_products),
+    cmocka_unit_test(test_transcendentals),
+    cmocka_unit_test(test_lstm_primitives),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
