@@ -41,6 +41,8 @@ typedef struct {
   void (*matvec)(const TriGemm* g, const float* x, float* y);
   /* LSTM cell on gates q = [i; f; g; o] (4H): c = s(f) c + s(i) t(g); h = s(o) t(c). fast: reference fast tanh. */
   void (*lstm_cell)(const float* q, float* c, float* h, int H, bool fast);
+  void (*leaky)(float* x, int n, float slope);        /* x > 0 ? x : slope * x (ReLU, LeakyReLU, PReLU rows) */
+  void (*clamp)(float* x, int n, float lo, float hi); /* Hardtanh */
 } TriKernels;
 
 /* Highest level this CPU and OS support. */

@@ -107,6 +107,30 @@ TRI_ZIP(zip_add_, VADD(a, b))
 TRI_ZIP(zip_mul_, VMUL(a, b))
 
 static void
+TRI_FN(leaky_)(float* p, int n, float slope)
+{
+  const tri_vf sv = VSET1(slope);
+  int t = 0;
+  for (; t + TRI_VL <= n; t += TRI_VL) {
+    const tri_vf x = VLOAD(p + t);
+    VSTORE(p + t, VSELLT(VZERO(), x, x, VMUL(sv, x)));
+  }
+  if (t < n) {
+    const tri_vf x = VLOAD_N(p + t, n - t);
+    VSTORE_N(p + t, VSELLT(VZERO(), x, x, VMUL(sv, x)), n - t);
+  }
+}
+
+static void
+TRI_FN(clamp_)(float* p, int n, float lo, float hi)
+{
+  const tri_vf l = VSET1(lo), h = VSET1(hi);
+  int t = 0;
+  for (; t + TRI_VL <= n; t += TRI_VL) VSTORE(p + t, VMIN(VMAX(VLOAD(p + t), l), h));
+  if (t < n) VSTORE_N(p + t, VMIN(VMAX(VLOAD_N(p + t, n - t), l), h), n - t);
+}
+
+static void
 TRI_FN(scale_)(float* p, float s, int n)
 {
   const tri_vf sv = VSET1(s);
@@ -137,15 +161,40 @@ TRI_FN(scale_)(float* p, float s, int n)
     }                                                                                                                \
   }
 
-#if TRI_RMAX >= 16
-TRI_GEMM_ROWS(16)
-#endif
+/* One kernel per row count, so any output width up to TRI_RMAX runs in a single pass over the inputs. */
+TRI_GEMM_ROWS(1)
+TRI_GEMM_ROWS(2)
+TRI_GEMM_ROWS(3)
+TRI_GEMM_ROWS(4)
 #if TRI_RMAX >= 8
+TRI_GEMM_ROWS(5)
+TRI_GEMM_ROWS(6)
+TRI_GEMM_ROWS(7)
 TRI_GEMM_ROWS(8)
 #endif
-TRI_GEMM_ROWS(4)
-TRI_GEMM_ROWS(2)
-TRI_GEMM_ROWS(1)
+#if TRI_RMAX >= 16
+TRI_GEMM_ROWS(9)
+TRI_GEMM_ROWS(10)
+TRI_GEMM_ROWS(11)
+TRI_GEMM_ROWS(12)
+TRI_GEMM_ROWS(13)
+TRI_GEMM_ROWS(14)
+TRI_GEMM_ROWS(15)
+TRI_GEMM_ROWS(16)
+#endif
+
+typedef void (*TRI_FN(gemm_rows_fn_))(const float*, int, const float*, const float* const*, int, float*, int, int,
+                                      const float*, int);
+static const TRI_FN(gemm_rows_fn_) TRI_FN(gemm_rows_)[TRI_RMAX + 1] = {
+  NULL, TRI_FN(gemm_r1_), TRI_FN(gemm_r2_), TRI_FN(gemm_r3_), TRI_FN(gemm_r4_),
+#if TRI_RMAX >= 8
+  TRI_FN(gemm_r5_), TRI_FN(gemm_r6_), TRI_FN(gemm_r7_), TRI_FN(gemm_r8_),
+#endif
+#if TRI_RMAX >= 16
+  TRI_FN(gemm_r9_), TRI_FN(gemm_r10_), TRI_FN(gemm_r11_), TRI_FN(gemm_r12_), TRI_FN(gemm_r13_), TRI_FN(gemm_r14_),
+  TRI_FN(gemm_r15_), TRI_FN(gemm_r16_),
+#endif
+};
 
 /* Leftover frames (fewer than a vector): outputs as lanes, one frame at a time, so a one-frame block costs one
    multiply-add per weight like a mat-vec instead of a mostly idle vector per output row. */
@@ -184,22 +233,12 @@ TRI_FN(gemm_)(const TriGemm* g, const float* const* rows, float* out, int ldout,
   if (nv < n) TRI_FN(gemm_frames_)(g, rows, out, ldout, nv, n, add, lda);
   n = nv;
   if (n == 0) return;
-  int o = 0;
   const float* b = g->bias;
-#define TRI_GEMM_STEP(R)                                                                                             \
-  for (; o + R <= g->cout; o += R)                                                                                   \
-    TRI_FN(gemm_r##R##_)(g->wt + o, g->cout, b ? b + o : NULL, rows, g->nrows, out + (size_t)o * (size_t)ldout, ldout, \
-                         n, add ? add + (size_t)o * (size_t)lda : NULL, lda);
-#if TRI_RMAX >= 16
-  TRI_GEMM_STEP(16)
-#endif
-#if TRI_RMAX >= 8
-  TRI_GEMM_STEP(8)
-#endif
-  TRI_GEMM_STEP(4)
-  TRI_GEMM_STEP(2)
-  TRI_GEMM_STEP(1)
-#undef TRI_GEMM_STEP
+  for (int o = 0; o < g->cout; o += TRI_RMAX) {
+    const int R = g->cout - o < TRI_RMAX ? g->cout - o : TRI_RMAX;
+    TRI_FN(gemm_rows_)[R](g->wt + o, g->cout, b ? b + o : NULL, rows, g->nrows, out + (size_t)o * (size_t)ldout, ldout, n,
+                          add ? add + (size_t)o * (size_t)lda : NULL, lda);
+  }
 }
 
 static void
@@ -276,4 +315,6 @@ const TriKernels TRI_FN(tri_kernels_) = {
   .scale = TRI_FN(scale_),
   .matvec = TRI_FN(matvec_),
   .lstm_cell = TRI_FN(lstm_cell_),
+  .leaky = TRI_FN(leaky_),
+  .clamp = TRI_FN(clamp_),
 };

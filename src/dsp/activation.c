@@ -243,6 +243,24 @@ tri_act_run(const TriKernels* k, const TriAct* act, float* x, int ld, int rows, 
   case TRI_ACT_SIGMOID: map = k->sigmoid; break;
   case TRI_ACT_FASTSIGMOID: map = k->fast_sigmoid; break;
   case TRI_ACT_SILU: map = k->silu; break;
+  case TRI_ACT_RELU:
+  case TRI_ACT_LEAKYRELU:
+  case TRI_ACT_PRELU:
+  case TRI_ACT_HARDTANH: {
+    const bool contiguous = ld == n && (act->kind != TRI_ACT_PRELU || act->nslopes == 0);
+    for (int r = 0; r < (contiguous ? 1 : rows); ++r) {
+      float* v = x + (long)r * ld;
+      const int m = contiguous ? rows * n : n;
+      if (act->kind == TRI_ACT_HARDTANH) {
+        k->clamp(v, m, -1.0f, 1.0f);
+      } else {
+        float slope = act->kind == TRI_ACT_RELU ? 0.0f : act->p[0];
+        if (act->kind == TRI_ACT_PRELU && act->nslopes > 0) slope = act->slopes[r < act->nslopes ? r : act->nslopes - 1];
+        k->leaky(v, m, slope);
+      }
+    }
+    return;
+  }
   default: tri_act_apply(act, x, ld, rows, n); return;
   }
   if (ld == n)
