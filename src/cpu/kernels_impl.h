@@ -139,13 +139,43 @@ TRI_FN(scale_)(float* p, float s, int n)
   if (t < n) VSTORE_N(p + t, VMUL(VLOAD_N(p + t, n - t), sv), n - t);
 }
 
-/* R output rows x one vector of frames per step: R accumulators stay in registers while every input row is
-   loaded once and multiplied by R broadcast weights. */
+/* R output rows x F vectors of frames per step: R*F accumulators stay in registers while every input row is loaded
+   F times and multiplied by R broadcast weights, so narrow layers still reuse each weight load across F vectors. */
+#define TRI_GEMM_FRAMES(R) ((TRI_ACC / (R)) >= 4 ? 4 : (TRI_ACC / (R)) >= 2 ? 2 : 1)
 #define TRI_GEMM_ROWS(R)                                                                                             \
   static void TRI_FN(gemm_r##R##_)(const float* wt, int cout, const float* bias, const float* const* rows, int nrows,  \
                                    float* out, int ldo, int n, const float* add, int lda)                            \
   {                                                                                                                  \
-    for (int t = 0; t < n; t += TRI_VL) {                                                                            \
+    enum { F = TRI_GEMM_FRAMES(R) };                                                                                 \
+    int t = 0;                                                                                                       \
+    for (; t + F * TRI_VL <= n; t += F * TRI_VL) {                                                                   \
+      tri_vf a[R][F];                                                                                                \
+      _Pragma("GCC unroll 16") for (int r = 0; r < R; ++r)                                                           \
+      {                                                                                                              \
+        const tri_vf b0 = bias ? VSET1(bias[r]) : VZERO();                                                           \
+        _Pragma("GCC unroll 4") for (int f = 0; f < F; ++f) a[r][f] = b0;                                            \
+      }                                                                                                              \
+      for (int j = 0; j < nrows; ++j) {                                                                              \
+        tri_vf x[F];                                                                                                 \
+        _Pragma("GCC unroll 4") for (int f = 0; f < F; ++f) x[f] = VLOAD(rows[j] + t + f * TRI_VL);                  \
+        const float* w = wt + (size_t)j * (size_t)cout;                                                              \
+        _Pragma("GCC unroll 16") for (int r = 0; r < R; ++r)                                                         \
+        {                                                                                                            \
+          const tri_vf wv = VSET1(w[r]);                                                                             \
+          _Pragma("GCC unroll 4") for (int f = 0; f < F; ++f) a[r][f] = VFMA(wv, x[f], a[r][f]);                     \
+        }                                                                                                            \
+      }                                                                                                              \
+      _Pragma("GCC unroll 16") for (int r = 0; r < R; ++r)                                                           \
+      {                                                                                                              \
+        _Pragma("GCC unroll 4") for (int f = 0; f < F; ++f)                                                          \
+        {                                                                                                            \
+          float* y = out + (size_t)r * (size_t)ldo + t + f * TRI_VL;                                                 \
+          const float* ya = add ? add + (size_t)r * (size_t)lda + t + f * TRI_VL : NULL;                             \
+          VSTORE(y, ya ? VADD(VLOAD(ya), a[r][f]) : a[r][f]);                                                        \
+        }                                                                                                            \
+      }                                                                                                              \
+    }                                                                                                                \
+    for (; t < n; t += TRI_VL) { /* whole vectors left over from the F-wide steps */                                 \
       tri_vf a[R];                                                                                                   \
       _Pragma("GCC unroll 16") for (int r = 0; r < R; ++r) a[r] = bias ? VSET1(bias[r]) : VZERO();                   \
       for (int j = 0; j < nrows; ++j) {                                                                              \
@@ -155,7 +185,7 @@ TRI_FN(scale_)(float* p, float s, int n)
       }                                                                                                              \
       _Pragma("GCC unroll 16") for (int r = 0; r < R; ++r)                                                           \
       {                                                                                                              \
-        float* y = out + (size_t)r * (size_t)ldo + t;                                                                \
+        float* y = out + (size_t)r * (size_t)ldo + t;                                                               \
         VSTORE(y, add ? VADD(VLOAD(add + (size_t)r * (size_t)lda + t), a[r]) : a[r]);                                \
       }                                                                                                              \
     }                                                                                                                \

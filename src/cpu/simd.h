@@ -10,6 +10,7 @@
 #include <immintrin.h>
 #define TRI_VL 16
 #define TRI_RMAX 16
+#define TRI_ACC 16 /* accumulator registers one product step may use */
 typedef __m512 tri_vf;
 #define VLOAD(p) _mm512_loadu_ps(p)
 #define VSTORE(p, v) _mm512_storeu_ps(p, v)
@@ -37,6 +38,7 @@ typedef __m512 tri_vf;
 #include <immintrin.h>
 #define TRI_VL 8
 #define TRI_RMAX 8
+#define TRI_ACC 8
 typedef __m256 tri_vf;
 #define VLOAD(p) _mm256_loadu_ps(p)
 #define VSTORE(p, v) _mm256_storeu_ps(p, v)
@@ -67,6 +69,7 @@ tri_tail_mask(int n)
 #include <emmintrin.h>
 #define TRI_VL 4
 #define TRI_RMAX 8
+#define TRI_ACC 8
 typedef __m128 tri_vf;
 #define VLOAD(p) _mm_loadu_ps(p)
 #define VSTORE(p, v) _mm_storeu_ps(p, v)
@@ -95,6 +98,7 @@ tri_sellt(__m128 a, __m128 b, __m128 x, __m128 y)
 #include <arm_neon.h>
 #define TRI_VL 4
 #define TRI_RMAX 16
+#define TRI_ACC 16
 typedef float32x4_t tri_vf;
 #define VLOAD(p) vld1q_f32(p)
 #define VSTORE(p, v) vst1q_f32(p, v)
@@ -117,6 +121,7 @@ typedef float32x4_t tri_vf;
 #include <math.h>
 #define TRI_VL 1
 #define TRI_RMAX 4
+#define TRI_ACC 4
 typedef float tri_vf;
 #define VLOAD(p) (*(p))
 #define VSTORE(p, v) (*(p) = (v))
