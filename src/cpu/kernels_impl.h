@@ -304,9 +304,41 @@ TRI_FN(v_fast_sigmoid_)(tri_vf x)
   return VMUL(VSET1(0.5f), VADD(TRI_FN(v_fast_tanh_)(VMUL(VSET1(0.5f), x)), VSET1(1.0f)));
 }
 
+/* Small cells (4H fits one vector): one sigmoid and one tanh over all gate lanes at once, blended per lane (g lanes
+   take tanh), then the c / h updates on the few lanes. Three transcendental evaluations instead of five. */
+#if TRI_VL >= 8
+static void
+TRI_FN(lstm_cell_small_)(const float* q, float* c, float* h, int H, bool fast)
+{
+  static const float lane[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+  const tri_vf qv = VLOAD_N(q, 4 * H);
+  const tri_vf s = fast ? TRI_FN(v_fast_sigmoid_)(qv) : TRI_FN(v_sigmoid_)(qv);
+  const tri_vf th = fast ? TRI_FN(v_fast_tanh_)(qv) : TRI_FN(v_tanh_)(qv);
+  const tri_vf idx = VLOAD(lane);
+  const tri_vf act = VSELLT(idx, VSET1((float)(2 * H)), s, VSELLT(idx, VSET1((float)(3 * H)), th, s));
+  float a[TRI_VL];
+  VSTORE(a, act);
+  float cn[TRI_VL] = {0};
+  for (int j = 0; j < H; ++j) cn[j] = a[H + j] * c[j] + a[j] * a[2 * H + j];
+  const tri_vf cv = VLOAD(cn);
+  float tc[TRI_VL];
+  VSTORE(tc, fast ? TRI_FN(v_fast_tanh_)(cv) : TRI_FN(v_tanh_)(cv));
+  for (int j = 0; j < H; ++j) {
+    c[j] = cn[j];
+    h[j] = a[3 * H + j] * tc[j];
+  }
+}
+#endif
+
 static void
 TRI_FN(lstm_cell_)(const float* q, float* c, float* h, int H, bool fast)
 {
+#if TRI_VL >= 8
+  if (4 * H <= TRI_VL) {
+    TRI_FN(lstm_cell_small_)(q, c, h, H, fast);
+    return;
+  }
+#endif
   for (int t = 0; t < H; t += TRI_VL) {
     const int m = H - t < TRI_VL ? H - t : TRI_VL;
 #define TRI_LD(p) (m == TRI_VL ? VLOAD(p) : VLOAD_N(p, m))

@@ -25,12 +25,13 @@ typedef struct {
   float* head_b; /* out */
 } Lstm;
 
+/* Each layer keeps its product input [x; h] as one vector, so the cell writes h in place and a step copies only the
+   layer's input in (one frame value for layer 0). */
 typedef struct {
-  float* h;   /* nlayers x H */
-  float* c;   /* nlayers x H */
-  float* xh;  /* in + H (largest layer input) */
-  float* q;   /* 4H */
-  float* x0;  /* the frame's input column */
+  float* xh;   /* per layer: in_l + H floats, at offset xh_off[l] */
+  size_t* xh_off;
+  float* c;    /* nlayers x H */
+  float* q;    /* 4H */
 } LstmState;
 
 static TriodeStatus
@@ -124,7 +125,7 @@ lstm_state_restart(const TriNode* node, void* state)
   const Lstm* m = node->impl;
   LstmState* s = state;
   for (int l = 0; l < m->nlayers; ++l) {
-    memcpy(s->h + (size_t)l * m->hidden, m->layers[l].h0, (size_t)m->hidden * sizeof(float));
+    memcpy(s->xh + s->xh_off[l] + m->layers[l].in, m->layers[l].h0, (size_t)m->hidden * sizeof(float));
     memcpy(s->c + (size_t)l * m->hidden, m->layers[l].c0, (size_t)m->hidden * sizeof(float));
   }
 }
@@ -135,11 +136,10 @@ lstm_state_free(const TriNode* node, void* state)
   (void)node;
   LstmState* s = state;
   if (!s) return;
-  free(s->h);
-  free(s->c);
   free(s->xh);
+  free(s->xh_off);
+  free(s->c);
   free(s->q);
-  free(s->x0);
   free(s);
 }
 
@@ -151,12 +151,16 @@ lstm_state_new(const TriNode* node, void** state)
   if (!s) return TRIODE_ERR_NO_MEMORY;
   const size_t H = (size_t)m->hidden, L = (size_t)(m->nlayers > 0 ? m->nlayers : 1);
   const size_t maxin = (size_t)(m->input_size > m->hidden ? m->input_size : m->hidden);
-  s->h = calloc(L * H, sizeof(float));
+  s->xh_off = calloc(L, sizeof *s->xh_off);
+  size_t total = 0;
+  for (int l = 0; s->xh_off && l < m->nlayers; ++l) {
+    s->xh_off[l] = total;
+    total += (size_t)m->layers[l].in + H;
+  }
+  s->xh = calloc(total + maxin + H, sizeof(float));
   s->c = calloc(L * H, sizeof(float));
-  s->xh = calloc(maxin + H, sizeof(float));
   s->q = calloc(4 * H, sizeof(float));
-  s->x0 = calloc((size_t)m->input_size, sizeof(float));
-  if (!s->h || !s->c || !s->xh || !s->q || !s->x0) {
+  if (!s->xh_off || !s->xh || !s->c || !s->q) {
     lstm_state_free(node, s);
     return TRIODE_ERR_NO_MEMORY;
   }
@@ -187,7 +191,7 @@ lstm_state_bytes(const TriNode* node, const void* state)
   (void)state;
   const Lstm* m = node->impl;
   const size_t H = (size_t)m->hidden;
-  return sizeof(LstmState) + (2 * (size_t)m->nlayers * H + 2 * (size_t)m->input_size + 5 * H) * sizeof(float);
+  return sizeof(LstmState) + (3 * (size_t)m->nlayers * H + 2 * (size_t)m->input_size + 5 * H) * sizeof(float);
 }
 
 static void
@@ -195,13 +199,12 @@ lstm_step(const TriKernels* k, const Lstm* m, LstmState* s, int l, const float* 
 {
   const LstmLayer* L = &m->layers[l];
   const int H = m->hidden, I = L->in;
-  float* h = s->h + (size_t)l * H;
+  float* xh = s->xh + s->xh_off[l];
   float* c = s->c + (size_t)l * H;
-  memcpy(s->xh, v, (size_t)I * sizeof(float));
-  memcpy(s->xh + I, h, (size_t)H * sizeof(float));
+  for (int i = 0; i < I; ++i) xh[i] = v[i];
   const TriGemm g = {L->wt, L->b, 4 * H, I + H};
-  k->matvec(&g, s->xh, s->q);
-  k->lstm_cell(s->q, c, h, H, m->fast);
+  k->matvec(&g, xh, s->q);
+  k->lstm_cell(s->q, c, xh + I, H, m->fast);
 }
 
 static void
@@ -216,10 +219,11 @@ lstm_process(const TriNode* node, void* state, const TriKernels* k, const float*
       continue;
     }
     /* Layer 0 reads the frame's input column; later layers read the previous layer's new h. */
-    for (int i = 0; i < m->input_size; ++i) s->x0[i] = in[(long)i * ldin + t];
-    lstm_step(k, m, s, 0, s->x0);
-    for (int l = 1; l < m->nlayers; ++l) lstm_step(k, m, s, l, s->h + (size_t)(l - 1) * H);
-    const float* hl = s->h + (size_t)(m->nlayers - 1) * H;
+    float* x0 = s->xh; /* layer 0's input slots */
+    for (int i = 0; i < m->input_size; ++i) x0[i] = in[(long)i * ldin + t];
+    lstm_step(k, m, s, 0, x0);
+    for (int l = 1; l < m->nlayers; ++l) lstm_step(k, m, s, l, s->xh + s->xh_off[l - 1] + m->layers[l - 1].in);
+    const float* hl = s->xh + s->xh_off[m->nlayers - 1] + m->layers[m->nlayers - 1].in;
     for (int o = 0; o < node->nout; ++o) {
       const float* wr = m->head_w + (size_t)o * H;
       float acc = 0.0f;
