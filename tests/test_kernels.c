@@ -1,6 +1,7 @@
 /* Every dispatched kernel at every instruction-set level this machine runs, against its plain C twin: the conv
    products (all row-group and frame-tail paths, with and without addend), the element-wise maps, and the accuracy of
-   the vectorised tanh / sigmoid swept against libm (tanh within 2 ulp, sigmoid within 4 ulp). */
+   the vectorised tanh / sigmoid swept against libm (tanh within 2 ulp of the correctly rounded value and 3 ulp of
+   tanhf, sigmoid within 4 ulp). */
 #include "cpu/isa.h"
 #include "dsp/activation.h"
 #include "dsp/conv.h"
@@ -124,12 +125,14 @@ test_transcendentals(void** state)
   for (int isa = 0; isa < TRI_ISA_COUNT; ++isa) {
     if (!level_runs((TriIsa)isa)) continue;
     const TriKernels* k = tri_kernels((TriIsa)isa);
-    int64_t worst_tanh = 0, worst_sig = 0, worst_fast = 0;
+    int64_t worst_tanh = 0, worst_tanhf = 0, worst_sig = 0, worst_fast = 0;
     memcpy(y, x, sizeof(float) * N);
     k->tanh(y, N);
     for (int i = 0; i < N; ++i) {
-      const int64_t d = ulp_distance(y[i], tanhf(x[i]));
+      const int64_t d = ulp_distance(y[i], (float)tanh((double)x[i])); /* correctly rounded reference */
       if (d > worst_tanh) worst_tanh = d;
+      const int64_t df = ulp_distance(y[i], tanhf(x[i]));
+      if (df > worst_tanhf) worst_tanhf = df;
     }
     memcpy(y, x, sizeof(float) * N);
     k->sigmoid(y, N);
@@ -143,9 +146,10 @@ test_transcendentals(void** state)
       const int64_t d = ulp_distance(y[i], tri_fast_tanh(x[i]));
       if (d > worst_fast) worst_fast = d;
     }
-    printf("%-7s tanh %lld ulp, sigmoid %lld ulp, fast tanh %lld ulp (worst over %d inputs)\n", k->name,
-           (long long)worst_tanh, (long long)worst_sig, (long long)worst_fast, N);
+    printf("%-7s tanh %lld ulp (%lld from tanhf), sigmoid %lld ulp, fast tanh %lld ulp (worst over %d inputs)\n",
+           k->name, (long long)worst_tanh, (long long)worst_tanhf, (long long)worst_sig, (long long)worst_fast, N);
     assert_true(worst_tanh <= 2);
+    assert_true(worst_tanhf <= 3);
     assert_true(worst_sig <= 4);
     assert_true(worst_fast <= 2); /* the same formula; FMA contraction may move the last bit */
     /* The saturated ends are exact. */
