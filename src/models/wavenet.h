@@ -9,6 +9,9 @@
 
 typedef enum { TRI_GATE_NONE, TRI_GATE_GATED, TRI_GATE_BLENDED } TriGating;
 
+/* Row budget of one fused conv + mixin product (the forward pass gathers its row pointers on the stack). */
+enum { WN_FUSED_ROWS_MAX = 256 };
+
 /* FiLM positions, in weight-stream order (§3.4.3). */
 enum {
   WN_FILM_CONV_PRE,

@@ -340,8 +340,8 @@ check_slimmable(TriLoadCtx* ctx, const char* path, WaveNet* wn)
   return TRIODE_SUCCESS;
 }
 
-static TriodeStatus
-wavenet_parse(TriLoadCtx* ctx, const cJSON* cfg, const char* path, TriNode* node)
+TriodeStatus
+tri_wn_parse_node(TriLoadCtx* ctx, const cJSON* cfg, const char* path, TriNode* node)
 {
   WaveNet* wn = calloc(1, sizeof *wn);
   if (!wn) return tri_fail(ctx, TRIODE_ERR_NO_MEMORY, path, "out of memory");
@@ -390,124 +390,4 @@ wavenet_parse(TriLoadCtx* ctx, const cJSON* cfg, const char* path, TriNode* node
   node->nin = wn->in_channels;
   node->nout = out;
   return TRIODE_SUCCESS;
-}
-
-static TriodeStatus
-read_layer(WnArray* a, WnLayer* L, TriWeights* w)
-{
-  TRI_TRY(tri_conv_read(&L->conv, w));
-  TRI_TRY(tri_conv_read(&L->mixin, w));
-  if (a->l1x1) TRI_TRY(tri_conv_read(&L->l1x1, w));
-  if (a->h1x1) TRI_TRY(tri_conv_read(&L->h1x1, w));
-  for (int f = 0; f < WN_FILM_COUNT; ++f) TRI_TRY(tri_film_read(&L->film[f], w));
-  return TRIODE_SUCCESS;
-}
-
-static TriodeStatus
-wavenet_read(TriNode* node, TriWeights* w)
-{
-  WaveNet* wn = node->impl;
-  for (int i = 0; i < wn->narrays; ++i) {
-    WnArray* a = &wn->arrays[i];
-    TRI_TRY(tri_conv_read(&a->rechannel, w));
-    for (int l = 0; l < a->nlayers; ++l) TRI_TRY(read_layer(a, &a->layers[l], w));
-    TRI_TRY(tri_conv_read(&a->head, w));
-  }
-  for (int i = 0; i < wn->npost; ++i) TRI_TRY(tri_conv_read(&wn->post[i], w));
-  TRI_TRY(tri_weights_take1(w, &wn->head_scale)); /* overrides config.head_scale */
-  if (!w->counting && tri_wn_prepare(wn) != TRIODE_SUCCESS)
-    return tri_fail(w->ctx, TRIODE_ERR_NO_MEMORY, w->path, "out of memory");
-  return TRIODE_SUCCESS;
-}
-
-void
-tri_wn_free(WaveNet* wn)
-{
-  if (!wn) return;
-  for (int i = 0; wn->arrays && i < wn->narrays; ++i) {
-    WnArray* a = &wn->arrays[i];
-    for (int l = 0; a->layers && l < a->nlayers; ++l) {
-      WnLayer* L = &a->layers[l];
-      tri_act_free(&L->act);
-      tri_act_free(&L->act2);
-      tri_conv_free(&L->conv);
-      tri_conv_free(&L->mixin);
-      tri_conv_free(&L->l1x1);
-      tri_conv_free(&L->h1x1);
-      for (int f = 0; f < WN_FILM_COUNT; ++f) tri_film_free(&L->film[f]);
-      free(L->zwt);
-    }
-    free(a->layers);
-    tri_conv_free(&a->rechannel);
-    tri_conv_free(&a->head);
-    free(a->allowed);
-  }
-  free(wn->arrays);
-  for (int i = 0; wn->post && i < wn->npost; ++i) tri_conv_free(&wn->post[i]);
-  free(wn->post);
-  tri_act_free(&wn->post_act);
-  if (wn->owns_cond) tri_node_free(wn->cond);
-  free(wn);
-}
-
-/* Row budget of one fused product (the runner gathers row pointers on the stack). */
-enum { WN_FUSED_ROWS_MAX = 256 };
-
-TriodeStatus
-tri_wn_prepare(WaveNet* wn)
-{
-  for (int i = 0; i < wn->narrays; ++i)
-    for (int l = 0; l < wn->arrays[i].nlayers; ++l) {
-      WnLayer* L = &wn->arrays[i].layers[l];
-      free(L->zwt);
-      L->zwt = NULL;
-      const TriFilm* F = L->film;
-      const int J1 = L->conv.k * L->conv.cin, J = J1 + L->mixin.cin, Z = L->conv.cout;
-      if (F[WN_FILM_CONV_POST].active || F[WN_FILM_MIXIN_PRE].active || F[WN_FILM_MIXIN_POST].active ||
-          J > WN_FUSED_ROWS_MAX)
-        continue;
-      L->zwt = malloc((size_t)J * (size_t)Z * sizeof *L->zwt);
-      if (!L->zwt) return TRIODE_ERR_NO_MEMORY;
-      memcpy(L->zwt, L->conv.wt, (size_t)J1 * (size_t)Z * sizeof *L->zwt);
-      memcpy(L->zwt + (size_t)J1 * Z, L->mixin.wt, (size_t)L->mixin.cin * (size_t)Z * sizeof *L->zwt);
-    }
-  return TRIODE_SUCCESS;
-}
-
-long
-tri_wn_array_rf(const WnArray* a)
-{
-  long rf = (long)a->head_dil * (a->head_k - 1);
-  for (int l = 0; l < a->nlayers; ++l) rf += tri_conv_lookback(&a->layers[l].conv);
-  return rf;
-}
-
-long
-tri_wn_prewarm(const WaveNet* wn)
-{
-  long p = wn->cond ? wn->cond->ops->prewarm_samples(wn->cond, NULL) : 1;
-  for (int i = 0; i < wn->narrays; ++i) p += tri_wn_array_rf(&wn->arrays[i]);
-  for (int i = 0; i < wn->npost; ++i) p += wn->post[i].k - 1;
-  return p;
-}
-
-long
-tri_wn_rf(const WaveNet* wn)
-{
-  long rf = 1 + (wn->cond ? wn->cond->ops->receptive_field(wn->cond) - 1 : 0);
-  for (int i = 0; i < wn->narrays; ++i) rf += tri_wn_array_rf(&wn->arrays[i]);
-  for (int i = 0; i < wn->npost; ++i) rf += wn->post[i].k - 1;
-  return rf;
-}
-
-TriodeStatus
-tri_wn_parse_node(TriLoadCtx* ctx, const cJSON* cfg, const char* path, TriNode* node)
-{
-  return wavenet_parse(ctx, cfg, path, node);
-}
-
-TriodeStatus
-tri_wn_read_node(TriNode* node, TriWeights* w)
-{
-  return wavenet_read(node, w);
 }

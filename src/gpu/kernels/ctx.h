@@ -1,0 +1,59 @@
+/* The kernels' whole vocabulary for parallelism, so one source compiles for CUDA and for the host.
+ *
+ * A kernel body computes one slot (instance) as one thread block. It is written as phases separated by barriers;
+ * inside a phase every work item is independent and is visited by
+ *     for (int t = TRI_TID0; t < count; t += TRI_TSTEP)
+ * On CUDA the threads of the block share the items (TID0 = threadIdx.x, STEP = blockDim.x) and TRI_BARRIER() is
+ * __syncthreads(). On the host one loop runs all items (TID0 = 0, STEP = 1) and the barrier is a no-op: the phase
+ * boundary itself orders the work. A phase may therefore only read what earlier phases wrote, plus what its own
+ * item wrote; nothing is kept in local variables across a barrier unless every thread computes it identically.
+ * Shared memory is a pointer the launcher passes in (dynamic shared memory on CUDA, a scratch buffer on the host).
+ */
+#ifndef TRIODE_GPU_KERNELS_CTX_H
+#define TRIODE_GPU_KERNELS_CTX_H
+
+#include "gpu/kernels/desc.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#if defined(__CUDACC__)
+#define TRI_KFN static __device__ inline
+#define TRI_TID0 ((int)threadIdx.x)
+#define TRI_TSTEP ((int)blockDim.x)
+#define TRI_BARRIER() __syncthreads()
+#else
+#define TRI_KFN static inline
+#define TRI_TID0 0
+#define TRI_TSTEP 1
+#define TRI_BARRIER() ((void)0)
+#endif
+
+/* Copies `count` weights to shared memory (`dst`) and returns where to read them; when staging is off the weights
+   are read where they are. Every thread of the block must call it with the same arguments (it holds a barrier). */
+TRI_KFN const float*
+tri_k_stage(float* dst, const float* src, int count, int stage)
+{
+  if (!stage) return src;
+  for (int i = TRI_TID0; i < count; i += TRI_TSTEP) dst[i] = src[i];
+  TRI_BARRIER();
+  return dst;
+}
+
+/* Element (row, frame position p) of a ring of `mask + 1` floats per row. Unsigned arithmetic: positions before
+   the cursor wrap around instead of going negative. */
+TRI_KFN unsigned
+tri_k_ring(unsigned mask, int row, unsigned p)
+{
+  return (unsigned)row * (mask + 1u) + (p & mask);
+}
+
+/* The item array that follows a program header. */
+TRI_KFN const void*
+tri_k_items(const TriKProg* prog)
+{
+  return (const void*)((const char*)prog + prog->items);
+}
+
+#endif
