@@ -34,18 +34,27 @@ tri_json_int_value(TriLoadCtx* ctx, const cJSON* v, const char* path, long lo, l
   return TRIODE_SUCCESS;
 }
 
+/* Looks `key` up in obj and writes its path to p. Returns TRIODE_FAILURE when the key is absent but optional (the
+   caller then uses its default), an error when it is absent and required. */
+static TriodeStatus
+lookup(TriLoadCtx* ctx, const cJSON* obj, const char* path, const char* key, bool required, char* p, size_t cap,
+       const cJSON** v)
+{
+  tri_path_key(p, cap, path, key);
+  *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (*v) return TRIODE_SUCCESS;
+  return required ? tri_fail(ctx, TRIODE_ERR_BAD_CONFIG, p, "required key is missing") : TRIODE_FAILURE;
+}
+
 TriodeStatus
 tri_json_int(TriLoadCtx* ctx, const cJSON* obj, const char* path, const char* key, bool required, long def, long lo,
              long hi, long* out)
 {
   char p[TRI_PATH_MAX];
-  tri_path_key(p, sizeof p, path, key);
-  const cJSON* v = cJSON_GetObjectItemCaseSensitive(obj, key);
-  if (!v) {
-    if (required) return tri_fail(ctx, TRIODE_ERR_BAD_CONFIG, p, "required key is missing");
-    *out = def;
-    return TRIODE_SUCCESS;
-  }
+  const cJSON* v;
+  const TriodeStatus st = lookup(ctx, obj, path, key, required, p, sizeof p, &v);
+  if (st == TRIODE_FAILURE) *out = def;
+  if (st != TRIODE_SUCCESS) return st == TRIODE_FAILURE ? TRIODE_SUCCESS : st;
   return tri_json_int_value(ctx, v, p, lo, hi, out);
 }
 
@@ -54,13 +63,10 @@ tri_json_bool(TriLoadCtx* ctx, const cJSON* obj, const char* path, const char* k
               bool* out)
 {
   char p[TRI_PATH_MAX];
-  tri_path_key(p, sizeof p, path, key);
-  const cJSON* v = cJSON_GetObjectItemCaseSensitive(obj, key);
-  if (!v) {
-    if (required) return tri_fail(ctx, TRIODE_ERR_BAD_CONFIG, p, "required key is missing");
-    *out = def;
-    return TRIODE_SUCCESS;
-  }
+  const cJSON* v;
+  const TriodeStatus st = lookup(ctx, obj, path, key, required, p, sizeof p, &v);
+  if (st == TRIODE_FAILURE) *out = def;
+  if (st != TRIODE_SUCCESS) return st == TRIODE_FAILURE ? TRIODE_SUCCESS : st;
   if (!cJSON_IsBool(v))
     return tri_fail(ctx, TRIODE_ERR_BAD_CONFIG, p, "expected true or false, found %s", tri_json_type(v));
   *out = cJSON_IsTrue(v);
@@ -72,13 +78,10 @@ tri_json_number(TriLoadCtx* ctx, const cJSON* obj, const char* path, const char*
                 double* out)
 {
   char p[TRI_PATH_MAX];
-  tri_path_key(p, sizeof p, path, key);
-  const cJSON* v = cJSON_GetObjectItemCaseSensitive(obj, key);
-  if (!v) {
-    if (required) return tri_fail(ctx, TRIODE_ERR_BAD_CONFIG, p, "required key is missing");
-    *out = def;
-    return TRIODE_SUCCESS;
-  }
+  const cJSON* v;
+  const TriodeStatus st = lookup(ctx, obj, path, key, required, p, sizeof p, &v);
+  if (st == TRIODE_FAILURE) *out = def;
+  if (st != TRIODE_SUCCESS) return st == TRIODE_FAILURE ? TRIODE_SUCCESS : st;
   if (!cJSON_IsNumber(v))
     return tri_fail(ctx, TRIODE_ERR_BAD_CONFIG, p, "expected a number, found %s", tri_json_type(v));
   if (!isfinite(v->valuedouble))
