@@ -35,8 +35,14 @@ fuzz: deps
 cross:
 	@./scripts/cross-aarch64.sh
 
+# The example models of the reference folder when it is there (see bench/README.md); the built-in presets otherwise.
 bench: build
-	@$(TRIODE) bench ../shared/models/*.nam
+	@if [ -d ../shared/models ]; then \
+	  $(TRIODE) bench ../shared/models/*.nam; \
+	else \
+	  echo "make bench: ../shared/models not found; benchmarking the built-in presets only"; \
+	  $(TRIODE) bench; \
+	fi
 
 install: build
 	@cmake --install $(BUILD)

@@ -58,6 +58,15 @@ store_value(const char* command, const ArgSpec* spec, const char* value)
     *(const char**)spec->target = value;
     return true;
   }
+  if (spec->kind == ARG_LIST) {
+    ArgList* list = spec->target;
+    if (list->count == ARG_LIST_MAX) {
+      cli_error("%s: --%s given more than %d times", command, spec->name, ARG_LIST_MAX);
+      return false;
+    }
+    list->items[list->count++] = value;
+    return true;
+  }
   if (spec->kind == ARG_INT) {
     long v;
     if (!args_parse_long(value, &v) || v < spec->min || v > spec->max) {

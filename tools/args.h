@@ -12,13 +12,21 @@ typedef enum {
   ARG_INT,    /* long within [min, max] */
   ARG_DOUBLE, /* finite double within [min, max] */
   ARG_STRING, /* const char* pointing into argv */
+  ARG_LIST,   /* ArgList: every occurrence is kept, in order (e.g. --block 16 --block 64) */
 } ArgKind;
+
+enum { ARG_LIST_MAX = 64 };
+
+typedef struct {
+  const char* items[ARG_LIST_MAX]; /* pointing into argv */
+  int count;
+} ArgList;
 
 typedef struct {
   const char* name; /* long name without the leading "--" */
   char short_name;  /* single-letter alias, or 0 */
   ArgKind kind;
-  void* target;     /* bool*, long*, double* or const char** according to kind */
+  void* target;     /* bool*, long*, double*, const char** or ArgList* according to kind */
   double min, max;  /* accepted range of ARG_INT and ARG_DOUBLE */
   bool* given;      /* nullable: set to true when the option appears */
 } ArgSpec;

@@ -26,6 +26,10 @@ cmd_demo(int argc, char** argv);
 int
 cmd_gen_demo_model(int argc, char** argv);
 int
+cmd_gen_model(int argc, char** argv);
+int
+cmd_bench(int argc, char** argv);
+int
 cmd_gen_test_audio(int argc, char** argv);
 int
 cmd_txt2f32(int argc, char** argv);
@@ -45,6 +49,10 @@ void
 help_demo(void);
 void
 help_gen_demo_model(void);
+void
+help_gen_model(void);
+void
+help_bench(void);
 
 /* Messages on stderr prefixed with "triode: ". Notes are silenced by cli_set_quiet(true); errors never are. */
 void

@@ -7,15 +7,14 @@
 #include "cli.h"
 #include "di_synth.h"
 #include "demo_report.h"
+#include "files.h"
 #include "levels.h"
 #include "locate.h"
 #include "render.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 enum { DEMO_RATE = 48000 };
 
@@ -32,37 +31,6 @@ help_demo(void)
        "  --out-dir DIR   where to write di.wav and out.wav (default: demo; created if missing)\n"
        "  --model MODEL   render through MODEL instead of the demo model\n"
        "  -h, --help      show this help");
-}
-
-/* mkdir -p: creates every missing directory of `path`. */
-static int
-make_dirs(const char* path)
-{
-  char buffer[4096];
-  if (strlen(path) >= sizeof buffer) {
-    cli_error("directory name too long: '%s'", path);
-    return CLI_USAGE;
-  }
-  strcpy(buffer, path);
-  for (char* p = buffer + 1;; p++) {
-    bool end = *p == '\0';
-    if (*p == '/' || end) {
-      *p = '\0';
-      if (mkdir(buffer, 0777) != 0 && errno != EEXIST) {
-        cli_error("cannot create directory '%s': %s", buffer, strerror(errno));
-        return CLI_BAD_AUDIO;
-      }
-      if (end)
-        break;
-      *p = '/';
-    }
-  }
-  struct stat st;
-  if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-    cli_error("'%s' is not a directory", path);
-    return CLI_BAD_AUDIO;
-  }
-  return CLI_OK;
 }
 
 static int
@@ -117,7 +85,7 @@ cmd_demo(int argc, char** argv)
   if (canonical && strlen(canonical) < sizeof model_path)
     strcpy(model_path, canonical);
   free(canonical);
-  int rc = make_dirs(out_dir);
+  int rc = files_make_dirs(out_dir);
   if (rc != CLI_OK)
     return rc;
   char di_path[4096 + 16], out_path[4096 + 16];

@@ -6,15 +6,14 @@
 #include "cli.h"
 #include "demo_model.h"
 #include "di_synth.h"
+#include "files.h"
 #include "levels.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <triode/triode.h>
-#include <unistd.h>
 
 void
 help_gen_demo_model(void)
@@ -78,24 +77,6 @@ check_and_measure(cJSON* root, double* loudness)
   return isfinite(*loudness) ? CLI_OK : CLI_BAD_MODEL;
 }
 
-static int
-write_text(const char* path, const char* text)
-{
-  FILE* f = fopen(path, "w");
-  if (!f) {
-    cli_error("cannot create '%s': %s", path, strerror(errno));
-    return CLI_BAD_AUDIO;
-  }
-  bool ok = fputs(text, f) >= 0 && fputc('\n', f) != EOF;
-  ok = (fclose(f) == 0) && ok;
-  if (!ok) {
-    cli_error("error writing '%s'", path);
-    unlink(path);
-    return CLI_BAD_AUDIO;
-  }
-  return CLI_OK;
-}
-
 int
 cmd_gen_demo_model(int argc, char** argv)
 {
@@ -125,7 +106,7 @@ cmd_gen_demo_model(int argc, char** argv)
     snprintf(value, sizeof value, "%.2f", round(loudness * 100.0) / 100.0);
     cJSON_AddItemToObject(cJSON_GetObjectItem(root, "metadata"), "loudness", cJSON_CreateRaw(value));
     char* text = cJSON_Print(root);
-    rc = text ? write_text(pos[0], text) : CLI_INTERNAL;
+    rc = text ? files_write_text(pos[0], text) : CLI_INTERNAL;
     cJSON_free(text);
     if (rc == CLI_OK)
       cli_note("wrote %s (loudness %s dB)", pos[0], value);

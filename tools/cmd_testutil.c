@@ -4,7 +4,8 @@
  *   gen-test-audio OUT --rate R --channels C --seconds S [--format float|pcm16|pcm24]
  *   txt2f32, cmp-f32                (cmd_samples.c)
  *   audio-info FILE                 prints "frames=N channels=C rate=R"
- *   json-check FILE                 exit 0 when FILE holds one valid JSON object
+ *   json-check FILE [--array]       exit 0 when FILE holds one valid JSON object (with --array: a non-empty
+ *                                   array of objects, what `bench --json` prints)
  */
 #include "args.h"
 #include "audio_io.h"
@@ -96,11 +97,28 @@ cmd_audio_info(int argc, char** argv)
   return rc;
 }
 
+/* A non-empty array whose items are all objects. */
+static bool
+is_array_of_objects(const cJSON* json)
+{
+  if (!cJSON_IsArray(json) || cJSON_GetArraySize(json) == 0)
+    return false;
+  const cJSON* item = NULL;
+  cJSON_ArrayForEach(item, json)
+  {
+    if (!cJSON_IsObject(item))
+      return false;
+  }
+  return true;
+}
+
 int
 cmd_json_check(int argc, char** argv)
 {
+  bool array = false;
+  const ArgSpec specs[] = {{"array", 0, ARG_FLAG, &array, 0, 0, NULL}};
   const char* pos[1];
-  int rc = testutil_parse("json-check", argc, argv, NULL, 0, pos, 1);
+  int rc = testutil_parse("json-check", argc, argv, specs, 1, pos, 1);
   if (rc != CLI_OK)
     return rc < 0 ? CLI_OK : rc;
   FILE* f = fopen(pos[0], "rb");
@@ -130,9 +148,9 @@ cmd_json_check(int argc, char** argv)
   text[length] = '\0';
   cJSON* json = cJSON_Parse(text);
   free(text);
-  bool ok = json && cJSON_IsObject(json);
+  bool ok = array ? is_array_of_objects(json) : json && cJSON_IsObject(json);
   cJSON_Delete(json);
   if (!ok)
-    cli_error("'%s' is not a JSON object", pos[0]);
+    cli_error("'%s' is not %s", pos[0], array ? "a JSON array of objects" : "a JSON object");
   return ok ? CLI_OK : CLI_USAGE;
 }

@@ -18,14 +18,17 @@ cli_is_quiet(void)
   return g_quiet;
 }
 
+/* The lock keeps a message on one line when render threads report at the same time. */
 static void
 emit(const char* kind, const char* format, va_list args)
 {
+  flockfile(stderr);
   fputs("triode: ", stderr);
   if (kind)
     fputs(kind, stderr);
   vfprintf(stderr, format, args);
   fputc('\n', stderr);
+  funlockfile(stderr);
 }
 
 void

@@ -27,6 +27,7 @@ render_options_init(RenderOptions* o)
   o->block = 64;
   o->slim = 1.0;
   o->progress = true;
+  o->threads = 1;
 }
 
 typedef struct {

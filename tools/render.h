@@ -24,6 +24,7 @@ typedef struct {
   bool raw_f32;        /* headerless float32 mono at the model rate in and out */
   bool mono;           /* average all channels into one */
   bool progress;       /* allow a progress bar (it still needs a terminal and a long file) */
+  long threads;        /* channels processed in parallel, at most this many at a time (1: all on this thread) */
 } RenderOptions;
 
 typedef struct {
@@ -33,7 +34,7 @@ typedef struct {
   long long frames;      /* frames written (= frames read) */
   Levels input;          /* input level, after the --mono downmix and before any gain */
   Levels output;         /* what was written */
-  double process_seconds; /* time spent inside the model */
+  double process_seconds; /* time spent inside the model, summed over channels */
   char architecture[64];
   long num_params;
 } RenderStats;

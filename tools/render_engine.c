@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "levels.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -94,9 +95,12 @@ int
 render_engine_start(RenderEngine* e, int channels, const RenderOptions* options)
 {
   e->block = options->block;
+  e->threads = (int)(options->threads < channels ? options->threads : channels);
+  e->threads = e->threads > 0 ? e->threads : 1;
   e->instances = calloc((size_t)channels, sizeof *e->instances);
-  e->scratch = malloc(sizeof(float) * (size_t)e->block);
-  if (!e->instances || !e->scratch) {
+  e->scratch = malloc(sizeof(float) * (size_t)e->block * (size_t)channels);
+  e->channel_seconds = calloc((size_t)channels, sizeof *e->channel_seconds);
+  if (!e->instances || !e->scratch || !e->channel_seconds) {
     cli_error("out of memory");
     return CLI_INTERNAL;
   }
@@ -124,36 +128,81 @@ now_seconds(void)
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* One channel of an interleaved buffer, block by block through the scratch buffer. */
+/*
+ * One channel of an interleaved buffer, block by block through its scratch buffer. Touches only channel c's
+ * samples, instance, scratch and timer, so different channels may run on different threads.
+ */
 static bool
 process_channel(RenderEngine* e, int c, float* interleaved, long frames)
 {
   const int stride = e->channels;
+  float* scratch = e->scratch + (size_t)c * (size_t)e->block;
   for (long start = 0; start < frames; start += e->block) {
     long n = frames - start < e->block ? frames - start : e->block;
     float* x = interleaved + start * stride + c;
     for (long i = 0; i < n; i++)
-      e->scratch[i] = x[i * stride] * e->input_gain;
+      scratch[i] = x[i * stride] * e->input_gain;
     double t0 = now_seconds();
-    TriodeStatus status = triode_instance_process_mono(e->instances[c], e->scratch, e->scratch, (size_t)n);
-    e->process_seconds += now_seconds() - t0;
+    TriodeStatus status = triode_instance_process_mono(e->instances[c], scratch, scratch, (size_t)n);
+    e->channel_seconds[c] += now_seconds() - t0;
     if (status != TRIODE_SUCCESS) {
       cli_error("processing failed: %s", triode_strerror(status));
       return false;
     }
     for (long i = 0; i < n; i++)
-      x[i * stride] = e->scratch[i] * e->output_gain;
+      x[i * stride] = scratch[i] * e->output_gain;
   }
   return true;
 }
 
+/* Channels first, first + step, ... of one chunk: the share of one thread. */
+typedef struct {
+  RenderEngine* engine;
+  float* interleaved;
+  long frames;
+  int first, step;
+  bool ok;
+} ChannelShare;
+
+static void*
+process_share(void* arg)
+{
+  ChannelShare* share = arg;
+  share->ok = true;
+  for (int c = share->first; c < share->engine->channels && share->ok; c += share->step)
+    share->ok = process_channel(share->engine, c, share->interleaved, share->frames);
+  return NULL;
+}
+
+enum { MAX_THREADS = 256 };
+
 bool
 render_engine_process(RenderEngine* e, float* interleaved, long frames)
 {
+  /* Threads live for one chunk only: a chunk is thousands of frames, so starting them costs next to nothing. */
+  const int threads = e->threads < MAX_THREADS ? e->threads : MAX_THREADS;
+  ChannelShare shares[MAX_THREADS];
+  pthread_t ids[MAX_THREADS];
+  bool started[MAX_THREADS];
+  for (int t = 0; t < threads; t++) {
+    shares[t] = (ChannelShare){e, interleaved, frames, t, threads, false};
+    /* Share 0 runs here; a thread that cannot start runs here too, after the others are launched. */
+    started[t] = t > 0 && pthread_create(&ids[t], NULL, process_share, &shares[t]) == 0;
+  }
+  bool ok = true;
+  for (int t = 0; t < threads; t++) {
+    if (!started[t])
+      process_share(&shares[t]);
+  }
+  for (int t = 0; t < threads; t++) {
+    if (started[t])
+      pthread_join(ids[t], NULL);
+    ok = ok && shares[t].ok;
+  }
+  e->process_seconds = 0.0;
   for (int c = 0; c < e->channels; c++)
-    if (!process_channel(e, c, interleaved, frames))
-      return false;
-  return true;
+    e->process_seconds += e->channel_seconds[c];
+  return ok;
 }
 
 void
@@ -164,6 +213,7 @@ render_engine_free(RenderEngine* e)
       triode_instance_free(e->instances[c]);
   free(e->instances);
   free(e->scratch);
+  free(e->channel_seconds);
   triode_model_free(e->model);
   memset(e, 0, sizeof *e);
 }

@@ -17,8 +17,10 @@ typedef struct {
   long block;
   float input_gain;           /* linear */
   float output_gain;
-  float* scratch;             /* `block` frames of one channel */
-  double process_seconds;
+  float* scratch;             /* `block` frames per channel, so channels can run at the same time */
+  double* channel_seconds;    /* time spent inside the model, per channel */
+  double process_seconds;     /* their sum */
+  int threads;                /* channels processed at the same time */
 } RenderEngine;
 
 /* Loads the model and checks it can render (1 in, 1 out). Returns a CLI exit code. */
@@ -27,7 +29,11 @@ render_engine_load(RenderEngine* engine, const char* model_path, const RenderOpt
 /* Creates `channels` instances and applies slim, block size and gains. Returns a CLI exit code. */
 int
 render_engine_start(RenderEngine* engine, int channels, const RenderOptions* options);
-/* Runs `frames` interleaved frames through the model in place. Returns false after a message on failure. */
+/*
+ * Runs `frames` interleaved frames through the model in place, the channels on up to `threads` threads (each
+ * channel has its own instance, so the result does not depend on the thread count). Returns false after a
+ * message on failure.
+ */
 bool
 render_engine_process(RenderEngine* engine, float* interleaved, long frames);
 void

@@ -13,11 +13,12 @@ typedef struct {
   const char* summary;
 } Command;
 
-/* `bench` and `gen-model` will join this table when they exist. */
 static const Command kCommands[] = {
   {"render", cmd_render, help_render, "run an audio file through a .nam model"},
   {"info", cmd_info, help_info, "describe a .nam model (architecture, rates, metadata)"},
   {"demo", cmd_demo, help_demo, "render a synthesized guitar phrase through the demo model"},
+  {"bench", cmd_bench, help_bench, "measure the speed and memory of models and presets"},
+  {"gen-model", cmd_gen_model, help_gen_model, "write a random-weight model of a common preset"},
   {"gen-demo-model", cmd_gen_demo_model, help_gen_demo_model, "write the hand-designed demo model"},
   {"gen-test-audio", cmd_gen_test_audio, NULL, NULL},
   {"txt2f32", cmd_txt2f32, NULL, NULL},

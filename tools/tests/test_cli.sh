@@ -285,9 +285,138 @@ case_demo_model() {
   grep -q '"loudness"' "$TMP/demo.nam" || fail "the demo model has no loudness"
 }
 
+# rtf_of MODEL ISA BLOCK: the RTF column of that row of the bench table in $OUT, without its "x" ("" if absent).
+rtf_of() {
+  awk -v m="$1" -v i="$2" -v b="$3" '$1 == m && $2 == i && $3 == b { sub(/x$/, "", $4); print $4 }' "$OUT"
+}
+
+# positive NUMBER: true when NUMBER is a number > 0.
+positive() {
+  awk -v v="$1" 'BEGIN { exit !(v + 0 > 0) }'
+}
+
+case_bench() {
+  isa=$("$TRIODE" bench preset:a1-nano --seconds 0.05 --runs 1 --json | sed -n 's/.*"isa":[^"]*"\([a-z0-9]*\)".*/\1/p')
+  [ -n "$isa" ] || fail "bench --json gave no isa"
+  models="preset:a1-nano"
+  if [ -f "$SHARED/models/wavenet.nam" ]; then
+    models="$models $SHARED/models/wavenet.nam"
+  elif [ -n "${CI:-}" ]; then
+    fail "reference folder '$SHARED' is missing (needed in CI)"
+  else
+    echo "note [$CASE]: '$SHARED' not found, benchmarking the preset only"
+  fi
+  # shellcheck disable=SC2086 # $models is a list of words without spaces
+  expect 0 "$TRIODE" bench $models --seconds 0.2 --runs 1 --block 16,64
+  stdout_has "ns/sample"
+  stdout_has "memory KiB"
+  cat "$OUT"
+  for m in $models; do
+    name=$(basename "$m" .nam)
+    for block in 16 64; do
+      rtf=$(rtf_of "$name" "$isa" "$block")
+      positive "$rtf" || fail "no positive RTF for $name, $isa, block $block (got '$rtf')"
+    done
+  done
+  # --json: one array of records.
+  # shellcheck disable=SC2086
+  expect 0 "$TRIODE" bench $models --seconds 0.2 --runs 1 --json
+  cp "$OUT" "$TMP/bench.json"
+  expect 0 "$TRIODE" json-check --array "$TMP/bench.json"
+  for key in '"model"' '"isa"' '"block"' '"rtf"' '"ns_per_sample"' '"memory_bytes"' '"load_ms"' '"prewarm_ms"'; do
+    grep -q "$key" "$TMP/bench.json" || fail "bench --json lacks $key"
+  done
+  # --isa all: a measured row for every level this CPU runs, which the explicit list tells apart from skipped.
+  expect 0 "$TRIODE" bench preset:a1-nano --seconds 0.05 --runs 1 --isa scalar,sse2,avx2,avx512,neon
+  cp "$OUT" "$TMP/explicit.txt"
+  expect 0 "$TRIODE" bench preset:a1-nano --seconds 0.05 --runs 1 --isa all --block 32
+  cat "$OUT"
+  for level in scalar sse2 avx2 avx512 neon; do
+    if grep -q "^preset:a1-nano  *$level  *- *skipped" "$TMP/explicit.txt"; then
+      [ -z "$(rtf_of preset:a1-nano $level 32)" ] || fail "--isa all measured $level, which is not supported"
+    else
+      positive "$(rtf_of preset:a1-nano $level 32)" || fail "--isa all lacks the supported level $level"
+    fi
+  done
+  positive "$(rtf_of preset:a1-nano scalar 32)" || fail "scalar was not measured"
+  # Default models are all the presets; a bad model is reported and the others still measured.
+  expect 2 "$TRIODE" bench "$TMP/missing.nam" preset:lstm-1x16 --seconds 0.02 --runs 1 --fast-tanh
+  positive "$(rtf_of preset:lstm-1x16 "$isa" 64)" || fail "the model after a bad one was not measured"
+  stderr_has "missing.nam"
+  expect 1 "$TRIODE" bench preset:a1-nano --isa bogus
+  expect 1 "$TRIODE" bench preset:a1-nano --block 0
+  expect 1 "$TRIODE" bench preset:a1-nano --block 16,,32
+  expect 1 "$TRIODE" bench preset:a1-nano --runs 0
+  expect 2 "$TRIODE" bench preset:no-such-preset --seconds 0.02 --runs 1
+  expect 0 "$TRIODE" help bench
+  stdout_has "preset:a2-full"
+}
+
+case_gen_model() {
+  for spec in a1-standard:13802 a1-lite:6554 a1-feather:3026 a1-nano:842 a2-full:12146 a2-lite:1871 \
+    lstm-1x16:1201 lstm-2x24:7321; do
+    preset=${spec%%:*}
+    count=${spec#*:}
+    expect 0 "$TRIODE" gen-model --preset "$preset" "$TMP/$preset.nam"
+    rms=$(sed -n 's/.* out at RMS \([-0-9.]*\) dBFS.*/\1/p' "$ERR")
+    echo "$preset: $count weights, output RMS $rms dBFS for the bench signal"
+    awk -v r="$rms" 'BEGIN { exit !(r != "" && r >= -30 && r <= -10) }' ||
+      fail "$preset: output RMS '$rms' dBFS is outside [-30, -10]"
+    expect 0 "$TRIODE" info --json "$TMP/$preset.nam"
+    grep -q "\"parameters\":[[:space:]]*$count," "$OUT" || fail "$preset: the library does not count $count weights"
+  done
+  # Deterministic: the same seed gives the same bytes, another seed another model.
+  expect 0 "$TRIODE" gen-model --preset a1-nano --seed 1 "$TMP/again.nam" --quiet
+  cmp -s "$TMP/a1-nano.nam" "$TMP/again.nam" || fail "the same seed gave a different file"
+  expect 0 "$TRIODE" gen-model --preset a1-nano --seed 2 "$TMP/seed2.nam"
+  if cmp -s "$TMP/a1-nano.nam" "$TMP/seed2.nam"; then fail "seeds 1 and 2 gave the same file"; fi
+  grep -q '"triode preset a1-nano seed 2"' "$TMP/seed2.nam" || fail "metadata name lacks the seed"
+  grep -q '"version":[[:space:]]*"0.7.0"' "$TMP/a2-lite.nam" || fail "A2 presets must be file version 0.7.0"
+  grep -q '"version":[[:space:]]*"0.5.4"' "$TMP/lstm-1x16.nam" || fail "LSTM presets must be file version 0.5.4"
+  expect 1 "$TRIODE" gen-model "$TMP/x.nam"
+  expect 1 "$TRIODE" gen-model --preset a1-huge "$TMP/x.nam"
+  expect 1 "$TRIODE" gen-model --preset a1-nano --seed -1 "$TMP/x.nam"
+  expect 3 "$TRIODE" gen-model --preset a1-nano "$TMP/no/such/dir/x.nam"
+}
+
+case_threads() {
+  need_demo_model
+  M=$DEMO_MODEL
+  "$TRIODE" gen-test-audio "$TMP/st.wav" --channels 2 --seconds 1.1 || fail "gen-test-audio"
+  "$TRIODE" gen-test-audio "$TMP/mono.wav" --seconds 0.6 --format pcm16 || fail "gen-test-audio"
+  "$TRIODE" gen-test-audio "$TMP/five.wav" --channels 5 --rate 44100 --seconds 0.5 || fail "gen-test-audio"
+  # The channels of one file in parallel: the same samples as one thread.
+  expect 0 "$TRIODE" render "$M" "$TMP/st.wav" "$TMP/st1.wav" --threads 1
+  expect 0 "$TRIODE" render "$M" "$TMP/st.wav" "$TMP/st2.wav" --threads 2
+  expect 0 "$TRIODE" cmp-f32 "$TMP/st2.wav" "$TMP/st1.wav" --rtol 0
+  expect 0 "$TRIODE" render "$M" "$TMP/five.wav" "$TMP/five1.wav" --block 37
+  expect 0 "$TRIODE" render "$M" "$TMP/five.wav" "$TMP/five3.wav" --block 37 --threads 3
+  expect 0 "$TRIODE" cmp-f32 "$TMP/five3.wav" "$TMP/five1.wav" --rtol 0
+  # Three files, two at a time, into a new folder: each equals its single-file render.
+  expect 0 "$TRIODE" render "$M" "$TMP/st.wav" "$TMP/mono.wav" "$TMP/five.wav" --out-dir "$TMP/batch/out" \
+    --threads 2
+  for name in st mono five; do
+    expect 0 "$TRIODE" render "$M" "$TMP/$name.wav" "$TMP/single_$name.wav"
+    expect 0 "$TRIODE" cmp-f32 "$TMP/batch/out/$name.wav" "$TMP/single_$name.wav" --rtol 0
+  done
+  expect 0 "$TRIODE" render "$M" "$TMP/st.wav" "$TMP/mono.wav" --out-dir "$TMP/batch1" --quiet
+  expect 0 "$TRIODE" cmp-f32 "$TMP/batch1/mono.wav" "$TMP/single_mono.wav" --rtol 0
+  [ ! -s "$ERR" ] || fail "--quiet still printed: $(cat "$ERR")"
+  # Usage errors: two inputs with one output name, no input, a bad thread count; a bad file fails alone.
+  mkdir -p "$TMP/other"
+  cp "$TMP/mono.wav" "$TMP/other/mono.wav"
+  expect 1 "$TRIODE" render "$M" "$TMP/mono.wav" "$TMP/other/mono.wav" --out-dir "$TMP/dup"
+  stderr_has "would both be written"
+  expect 1 "$TRIODE" render "$M" --out-dir "$TMP/none"
+  expect 1 "$TRIODE" render "$M" "$TMP/st.wav" "$TMP/o.wav" --threads 0
+  expect 3 "$TRIODE" render "$M" "$TMP/missing.wav" "$TMP/mono.wav" --out-dir "$TMP/partial" --threads 2
+  [ -f "$TMP/partial/mono.wav" ] || fail "a bad input stopped the other files"
+  [ ! -e "$TMP/partial/missing.wav" ] || fail "a failed file left an output"
+}
+
 case "$CASE" in
 exit_codes | oracle | resample | stereo | multichannel | bad_audio | bad_model | options | info_json | demo | \
-  demo_model)
+  demo_model | bench | gen_model | threads)
   "case_$CASE"
   ;;
 *)

@@ -1,0 +1,84 @@
+/* Formatting of the bench records. Load and prewarm times are per model and repeated on each of its rows. */
+#include "bench_report.h"
+
+#include "bench_signal.h"
+
+#include <cjson/cJSON.h>
+#include <string.h>
+
+static void
+print_conditions(const Bench* b, FILE* out)
+{
+  const BenchOptions* o = &b->options;
+  fprintf(out,
+          "triode bench: %.3g s of plucked-string DI (%.0f dBFS peak) per pass, median of %ld pass%s after a "
+          "warm-up, one thread, %s tanh\n\n",
+          o->seconds, BENCH_SIGNAL_PEAK_DBFS, o->runs, o->runs == 1 ? "" : "es", o->fast_tanh ? "fast" : "exact");
+}
+
+void
+bench_print_table(const Bench* b, FILE* out)
+{
+  int width = (int)strlen("model");
+  for (int i = 0; i < b->count; i++) {
+    int length = (int)strlen(b->records[i].model);
+    width = length > width ? length : width;
+  }
+  print_conditions(b, out);
+  fprintf(out, "%-*s  %-7s %6s %10s %10s %11s %9s %11s\n", width, "model", "isa", "block", "RTF", "ns/sample",
+          "memory KiB", "load ms", "prewarm ms");
+  for (int i = 0; i < b->count; i++) {
+    const BenchRecord* r = &b->records[i];
+    if (r->skipped) {
+      fprintf(out, "%-*s  %-7s %6s   skipped: not supported on this CPU\n", width, r->model, r->isa, "-");
+      continue;
+    }
+    char rtf[32];
+    snprintf(rtf, sizeof rtf, r->rtf >= 1000.0 ? "%.0fx" : "%.1fx", r->rtf);
+    fprintf(out, "%-*s  %-7s %6ld %10s %10.1f %11.1f %9.2f %11.2f\n", width, r->model, r->isa, r->block, rtf,
+            r->ns_per_sample, (double)r->memory_bytes / 1024.0, r->load_ms, r->prewarm_ms);
+  }
+}
+
+static cJSON*
+record_json(const Bench* b, const BenchRecord* r)
+{
+  cJSON* o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "model", r->model);
+  cJSON_AddStringToObject(o, "source", r->source);
+  cJSON_AddStringToObject(o, "architecture", r->architecture);
+  cJSON_AddNumberToObject(o, "parameters", (double)r->params);
+  cJSON_AddNumberToObject(o, "sample_rate", r->sample_rate);
+  cJSON_AddStringToObject(o, "isa", r->isa);
+  cJSON_AddBoolToObject(o, "skipped", r->skipped);
+  cJSON_AddNumberToObject(o, "load_ms", r->load_ms);
+  cJSON_AddNumberToObject(o, "prewarm_ms", r->prewarm_ms);
+  if (r->skipped)
+    return o;
+  cJSON_AddNumberToObject(o, "block", (double)r->block);
+  cJSON_AddNumberToObject(o, "rtf", r->rtf);
+  cJSON_AddNumberToObject(o, "ns_per_sample", r->ns_per_sample);
+  cJSON_AddNumberToObject(o, "memory_bytes", (double)r->memory_bytes);
+  cJSON_AddNumberToObject(o, "seconds", b->options.seconds);
+  cJSON_AddNumberToObject(o, "runs", (double)b->options.runs);
+  cJSON_AddBoolToObject(o, "fast_tanh", b->options.fast_tanh);
+  return o;
+}
+
+bool
+bench_print_json(const Bench* b, FILE* out)
+{
+  cJSON* array = cJSON_CreateArray();
+  bool ok = array != NULL;
+  for (int i = 0; ok && i < b->count; i++) {
+    cJSON* item = record_json(b, &b->records[i]);
+    ok = item && cJSON_AddItemToArray(array, item);
+  }
+  char* text = ok ? cJSON_Print(array) : NULL;
+  cJSON_Delete(array);
+  if (!text)
+    return false;
+  fprintf(out, "%s\n", text);
+  cJSON_free(text);
+  return true;
+}

@@ -1,0 +1,215 @@
+/* `triode bench [MODELS...]`: option parsing, the model list and the report; the measuring is in bench.c. */
+#include "args.h"
+#include "bench.h"
+#include "bench_load.h"
+#include "bench_report.h"
+#include "cli.h"
+#include "presets.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char* const kIsaLevels[] = {"scalar", "sse2", "avx2", "avx512", "neon"};
+enum { NUM_LEVELS = sizeof kIsaLevels / sizeof kIsaLevels[0] };
+
+void
+help_bench(void)
+{
+  puts("usage: triode bench [MODELS...] [options]\n"
+       "\n"
+       "Measures how fast models run and how much memory an instance takes. MODELS are .nam files or built-in\n"
+       "presets written preset:NAME (the models of 'triode gen-model', seed 1); without MODELS every preset is\n"
+       "measured. For each model: load time (parse and build) and instance creation time (with its prewarm); then\n"
+       "for each instruction-set level and block size: the real-time factor (audio seconds per second of\n"
+       "processing), nanoseconds per sample and the instance's memory. The signal is a plucked-string guitar DI\n"
+       "peaking at -12 dBFS at the model's rate; each timed pass runs it through in blocks, as a host would, after\n"
+       "one warm-up pass. One thread, nothing pinned: close other programs for stable numbers.\n"
+       "\n"
+       "options:\n"
+       "  --block N[,N...]   block sizes in frames, 1..65536; may be repeated (default 64)\n"
+       "  --seconds S        audio seconds per pass, 0.01..3600 (default 2)\n"
+       "  --runs R           timed passes per measurement, 1..1000; the median is reported (default 5)\n"
+       "  --isa LIST         comma-separated levels: scalar, sse2, avx2, avx512, neon, default, or all (every\n"
+       "                     level this CPU runs); levels this CPU cannot run are reported as skipped\n"
+       "                     (default: the instance's default level, the best one or $TRIODE_ISA)\n"
+       "  --fast-tanh        use the fast tanh approximation (what the NAM plugin does)\n"
+       "  --json             print one JSON array of records instead of the table\n"
+       "  -h, --help         show this help\n"
+       "\n"
+       "presets:");
+  for (int i = 0; i < presets_count(); i++)
+    printf("  preset:%-12s %s\n", presets_get(i)->name, presets_get(i)->description);
+  puts("\n"
+       "example:\n"
+       "  triode bench amp.nam preset:a1-standard --block 16,64,256 --isa all\n"
+       "\n"
+       "exit status: 0 done, 1 usage error, 2 a model could not be loaded (the others are still measured),\n"
+       "4 internal error");
+}
+
+/* Adds one level name (NULL = default) unless already there. */
+static void
+add_isa(BenchOptions* o, const char* isa)
+{
+  for (int i = 0; i < o->num_isas; i++)
+    if (o->isas[i] == isa)
+      return;
+  if (o->num_isas < BENCH_MAX_ISAS)
+    o->isas[o->num_isas++] = isa;
+}
+
+static bool
+parse_isa_token(BenchOptions* o, const char* token, size_t length)
+{
+  if (length == 3 && strncmp(token, "all", 3) == 0) {
+    for (int i = 0; i < NUM_LEVELS; i++)
+      if (triode_isa_supported(kIsaLevels[i]))
+        add_isa(o, kIsaLevels[i]);
+    return true;
+  }
+  if (length == 7 && strncmp(token, "default", 7) == 0) {
+    add_isa(o, NULL);
+    return true;
+  }
+  for (int i = 0; i < NUM_LEVELS; i++)
+    if (strlen(kIsaLevels[i]) == length && strncmp(token, kIsaLevels[i], length) == 0) {
+      add_isa(o, kIsaLevels[i]);
+      return true;
+    }
+  cli_error("bench: unknown instruction set '%.*s' (scalar, sse2, avx2, avx512, neon, default or all)", (int)length,
+            token);
+  return false;
+}
+
+static bool
+parse_block_token(BenchOptions* o, const char* token, size_t length)
+{
+  char text[32];
+  long block = 0;
+  snprintf(text, sizeof text, "%.*s", (int)(length < sizeof text - 1 ? length : sizeof text - 1), token);
+  if (length >= sizeof text || !args_parse_long(text, &block) || block < 1 || block > 65536) {
+    cli_error("bench: --block expects integers in [1, 65536], got '%.*s'", (int)length, token);
+    return false;
+  }
+  for (int i = 0; i < o->num_blocks; i++)
+    if (o->blocks[i] == block)
+      return true;
+  if (o->num_blocks == BENCH_MAX_BLOCKS) {
+    cli_error("bench: at most %d block sizes", BENCH_MAX_BLOCKS);
+    return false;
+  }
+  o->blocks[o->num_blocks++] = block;
+  return true;
+}
+
+/* Splits every item of `list` on commas and hands each token to `parse`. */
+static bool
+parse_list(BenchOptions* o, const ArgList* list, bool (*parse)(BenchOptions*, const char*, size_t))
+{
+  for (int i = 0; i < list->count; i++) {
+    const char* p = list->items[i];
+    for (;;) {
+      size_t length = strcspn(p, ",");
+      if (length == 0 || !parse(o, p, length)) {
+        if (length == 0)
+          cli_error("bench: empty item in '%s'", list->items[i]);
+        return false;
+      }
+      if (p[length] == '\0')
+        break;
+      p += length + 1;
+    }
+  }
+  return true;
+}
+
+static int
+run_all(const BenchOptions* options, const char* const* models, int num_models, bool json)
+{
+  Bench bench;
+  bench_init(&bench, options, num_models);
+  int rc = CLI_OK;
+  for (int i = 0; i < num_models; i++) {
+    int model_rc = bench_model(&bench, models[i]);
+    if (model_rc == CLI_INTERNAL) {
+      rc = model_rc;
+      break;
+    }
+    if (model_rc != CLI_OK && rc == CLI_OK)
+      rc = model_rc;
+  }
+  if (json) {
+    if (!bench_print_json(&bench, stdout)) {
+      cli_error("out of memory");
+      rc = CLI_INTERNAL;
+    }
+  } else {
+    bench_print_table(&bench, stdout);
+  }
+  bench_free(&bench);
+  return rc;
+}
+
+/* Parses the options into `o` and the models into `models`; returns CLI_OK, CLI_USAGE or -1 after the help. */
+static int
+parse_options(int argc, char** argv, BenchOptions* o, bool* json, const char** models, int* num_models)
+{
+  ArgList blocks = {{NULL}, 0}, isas = {{NULL}, 0};
+  const ArgSpec specs[] = {
+    {"block", 0, ARG_LIST, &blocks, 0, 0, NULL},
+    {"seconds", 0, ARG_DOUBLE, &o->seconds, 0.01, 3600, NULL},
+    {"runs", 0, ARG_INT, &o->runs, 1, 1000, NULL},
+    {"isa", 0, ARG_LIST, &isas, 0, 0, NULL},
+    {"fast-tanh", 0, ARG_FLAG, &o->fast_tanh, 0, 0, NULL},
+    {"json", 0, ARG_FLAG, json, 0, 0, NULL},
+  };
+  ArgsResult parsed =
+    args_parse("bench", argc, argv, specs, (int)(sizeof specs / sizeof specs[0]), models, argc, num_models);
+  if (parsed == ARGS_HELP) {
+    help_bench();
+    return -1;
+  }
+  if (parsed != ARGS_OK || !parse_list(o, &blocks, parse_block_token) || !parse_list(o, &isas, parse_isa_token))
+    return CLI_USAGE;
+  if (o->num_blocks == 0)
+    o->blocks[o->num_blocks++] = 64;
+  if (o->num_isas == 0)
+    add_isa(o, NULL);
+  return CLI_OK;
+}
+
+int
+cmd_bench(int argc, char** argv)
+{
+  BenchOptions o;
+  memset(&o, 0, sizeof o);
+  o.seconds = 2.0;
+  o.runs = 5;
+  bool json = false;
+  enum { NAME_LENGTH = 64 };
+  const int capacity = argc > presets_count() ? argc : presets_count();
+  const char** models = malloc(sizeof(char*) * (size_t)capacity);
+  char* preset_names = malloc((size_t)NAME_LENGTH * (size_t)presets_count());
+  if (!models || !preset_names) {
+    free(models);
+    free(preset_names);
+    cli_error("out of memory");
+    return CLI_INTERNAL;
+  }
+  int num_models = 0;
+  int rc = parse_options(argc, argv, &o, &json, models, &num_models);
+  if (rc == CLI_OK && num_models == 0) {
+    /* No model named: every preset. */
+    for (; num_models < presets_count(); num_models++) {
+      char* name = preset_names + (size_t)num_models * NAME_LENGTH;
+      snprintf(name, NAME_LENGTH, BENCH_PRESET_PREFIX "%s", presets_get(num_models)->name);
+      models[num_models] = name;
+    }
+  }
+  if (rc == CLI_OK)
+    rc = run_all(&o, models, num_models, json);
+  free(models);
+  free(preset_names);
+  return rc < 0 ? CLI_OK : rc;
+}
