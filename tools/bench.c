@@ -229,7 +229,7 @@ bench_model(Bench* b, const char* source)
   bench_short_name(source, base.model, sizeof base.model);
   TriodeModel* model = NULL;
   show_progress(b, base.model, "loading");
-  int rc = bench_load(source, b->options.fast_tanh, &model, &base.load_ms);
+  int rc = bench_load(source, b->options.fast_tanh, (int)(b->options.runs < 9 ? b->options.runs : 9), &model, &base.load_ms);
   if (rc == CLI_OK) {
     snprintf(base.architecture, sizeof base.architecture, "%s", triode_model_architecture(model));
     base.params = triode_model_num_params(model);

@@ -13,7 +13,7 @@
  * not counted). Returns a CLI exit code after a message on failure.
  */
 int
-bench_load(const char* source, bool fast_tanh, TriodeModel** model, double* load_ms);
+bench_load(const char* source, bool fast_tanh, int runs, TriodeModel** model, double* load_ms);
 
 /* The short name shown in the table: preset:NAME as is, a path without its folder and ".nam". */
 void

@@ -52,9 +52,7 @@ detect(void)
 TriIsa
 tri_isa_detect(void)
 {
-  static int cached = -1; /* benign race: every thread computes the same value */
-  if (cached < 0) cached = (int)detect();
-  return (TriIsa)cached;
+  return detect(); /* a few hundred cycles, only at instance creation: no cache, so no shared state between threads */
 }
 
 bool

@@ -276,30 +276,62 @@ TRI_FN(gemm_)(const TriGemm* g, const float* const* rows, float* out, int ldout,
   }
 }
 
+/* y = W x + b for one frame, NV output vectors at a time with the input index outermost: NV independent FMA chains
+   instead of one chain per output vector, which is what bounds a recurrent cell's step. The last vector of the whole
+   output may be partial. */
+#define TRI_MATVEC(NV)                                                                                               \
+  static void TRI_FN(matvec_nv##NV##_)(const TriGemm* g, const float* x, float* y, int o0)                          \
+  {                                                                                                                  \
+    const int n = g->cout, m_last = n - (o0 + (NV - 1) * TRI_VL);                                                    \
+    const bool partial = m_last < TRI_VL;                                                                            \
+    tri_vf a[NV];                                                                                                    \
+    _Pragma("GCC unroll 8") for (int v = 0; v < NV; ++v)                                                             \
+    {                                                                                                                \
+      const float* b = g->bias ? g->bias + o0 + v * TRI_VL : NULL;                                                   \
+      a[v] = !b ? VZERO() : (v == NV - 1 && partial) ? VLOAD_N(b, m_last) : VLOAD(b);                                \
+    }                                                                                                                \
+    for (int j = 0; j < g->nrows; ++j) {                                                                             \
+      const tri_vf xj = VSET1(x[j]);                                                                                 \
+      const float* w = g->wt + (size_t)j * (size_t)n + o0;                                                           \
+      _Pragma("GCC unroll 8") for (int v = 0; v < NV; ++v)                                                           \
+      {                                                                                                              \
+        const tri_vf wv = (v == NV - 1 && partial) ? VLOAD_N(w + v * TRI_VL, m_last) : VLOAD(w + v * TRI_VL);        \
+        a[v] = VFMA(wv, xj, a[v]);                                                                                   \
+      }                                                                                                              \
+    }                                                                                                                \
+    _Pragma("GCC unroll 8") for (int v = 0; v < NV; ++v)                                                             \
+    {                                                                                                                \
+      if (v == NV - 1 && partial)                                                                                    \
+        VSTORE_N(y + o0 + v * TRI_VL, a[v], m_last);                                                                 \
+      else                                                                                                           \
+        VSTORE(y + o0 + v * TRI_VL, a[v]);                                                                           \
+    }                                                                                                                \
+  }
+TRI_MATVEC(1)
+TRI_MATVEC(2)
+TRI_MATVEC(3)
+TRI_MATVEC(4)
+TRI_MATVEC(5)
+TRI_MATVEC(6)
+TRI_MATVEC(7)
+TRI_MATVEC(8)
+
 static void
 TRI_FN(matvec_)(const TriGemm* g, const float* x, float* y)
 {
-  const int n = g->cout;
-  for (int o = 0; o < n; o += TRI_VL) {
-    const int m = n - o < TRI_VL ? n - o : TRI_VL;
-    /* Two chains over j halve the FMA latency of the recurrence's critical path. */
-    tri_vf a0 = g->bias ? (m == TRI_VL ? VLOAD(g->bias + o) : VLOAD_N(g->bias + o, m)) : VZERO();
-    tri_vf a1 = VZERO();
-    int j = 0;
-    for (; j + 1 < g->nrows; j += 2) {
-      const float* w0 = g->wt + (size_t)j * (size_t)n + o;
-      const float* w1 = w0 + n;
-      a0 = VFMA(m == TRI_VL ? VLOAD(w0) : VLOAD_N(w0, m), VSET1(x[j]), a0);
-      a1 = VFMA(m == TRI_VL ? VLOAD(w1) : VLOAD_N(w1, m), VSET1(x[j + 1]), a1);
-    }
-    if (j < g->nrows) {
-      const float* w0 = g->wt + (size_t)j * (size_t)n + o;
-      a0 = VFMA(m == TRI_VL ? VLOAD(w0) : VLOAD_N(w0, m), VSET1(x[j]), a0);
-    }
-    if (m == TRI_VL)
-      VSTORE(y + o, VADD(a0, a1));
-    else
-      VSTORE_N(y + o, VADD(a0, a1), m);
+  typedef void (*Fn)(const TriGemm*, const float*, float*, int);
+  static const Fn fns[9] = {NULL,
+                            TRI_FN(matvec_nv1_),
+                            TRI_FN(matvec_nv2_),
+                            TRI_FN(matvec_nv3_),
+                            TRI_FN(matvec_nv4_),
+                            TRI_FN(matvec_nv5_),
+                            TRI_FN(matvec_nv6_),
+                            TRI_FN(matvec_nv7_),
+                            TRI_FN(matvec_nv8_)};
+  for (int o0 = 0; o0 < g->cout; o0 += 8 * TRI_VL) {
+    const int left = (g->cout - o0 + TRI_VL - 1) / TRI_VL;
+    fns[left < 8 ? left : 8](g, x, y, o0);
   }
 }
 
