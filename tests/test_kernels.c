@@ -2,6 +2,7 @@
    products (all row-group and frame-tail paths, with and without addend), the element-wise maps, and the accuracy of
    the vectorised tanh / sigmoid swept against libm (tanh within 2 ulp of the correctly rounded value and 3 ulp of
    tanhf, sigmoid within 4 ulp). */
+#define _POSIX_C_SOURCE 200809L /* setenv */
 #include "cpu/isa.h"
 #include "dsp/activation.h"
 #include "dsp/conv.h"
@@ -198,6 +199,25 @@ test_lstm_primitives(void** state)
   }
 }
 
+/* TRIODE_ISA forces a level when this CPU runs it; an unknown or unsupported name falls back to the best level. */
+static void
+test_isa_environment(void** state)
+{
+  (void)state;
+  const TriIsa best = tri_isa_detect();
+  assert_int_equal(setenv("TRIODE_ISA", "scalar", 1), 0);
+  assert_int_equal(tri_isa_default(), TRI_ISA_SCALAR);
+  for (int isa = 0; isa < TRI_ISA_COUNT; ++isa) {
+    static const char* const names[TRI_ISA_COUNT] = {"scalar", "sse2", "avx2", "avx512", "neon"};
+    assert_int_equal(setenv("TRIODE_ISA", names[isa], 1), 0);
+    assert_int_equal(tri_isa_default(), tri_isa_supported((TriIsa)isa) ? (TriIsa)isa : best);
+  }
+  assert_int_equal(setenv("TRIODE_ISA", "no-such-level", 1), 0);
+  assert_int_equal(tri_isa_default(), best);
+  assert_int_equal(unsetenv("TRIODE_ISA"), 0);
+  assert_int_equal(tri_isa_default(), best);
+}
+
 int
 main(void)
 {
@@ -205,6 +225,7 @@ main(void)
     cmocka_unit_test(test_conv_products),
     cmocka_unit_test(test_transcendentals),
     cmocka_unit_test(test_lstm_primitives),
+    cmocka_unit_test(test_isa_environment),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
