@@ -232,7 +232,8 @@ static const TRI_FN(gemm_rows_fn_) TRI_FN(gemm_rows_)[TRI_RMAX + 1] = {
 };
 
 /* Leftover frames (fewer than a vector): outputs as lanes, one frame at a time, so a one-frame block costs one
-   multiply-add per weight like a mat-vec instead of a mostly idle vector per output row. */
+   multiply-add per weight like a mat-vec instead of a mostly idle vector per output row. The sum runs over the
+   inputs in the same order as the vector path, so outputs do not depend on how the stream is cut into blocks. */
 static void
 TRI_FN(gemm_frames_)(const TriGemm* g, const float* const* rows, float* out, int ldout, int t0, int n,
                      const float* add, int lda)
