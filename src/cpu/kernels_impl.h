@@ -242,6 +242,17 @@ TRI_FN(gemm_frames_)(const TriGemm* g, const float* const* rows, float* out, int
   for (int t = t0; t < n; ++t)
     for (int o = 0; o < cout; o += TRI_VL) {
       const int m = cout - o < TRI_VL ? cout - o : TRI_VL;
+#if !TRI_MASKED && TRI_VL > 1
+      if (m < TRI_VL) { /* without masked loads a partial vector costs a stack copy per input: go scalar */
+        for (int oo = o; oo < cout; ++oo) {
+          float acc = g->bias ? g->bias[oo] : 0.0f;
+          for (int j = 0; j < g->nrows; ++j) acc = SFMA(g->wt[(size_t)j * (size_t)cout + oo], rows[j][t], acc);
+          float* y = out + (size_t)oo * (size_t)ldout + t;
+          *y = add ? add[(size_t)oo * (size_t)lda + t] + acc : acc;
+        }
+        break;
+      }
+#endif
       tri_vf a = g->bias ? (m == TRI_VL ? VLOAD(g->bias + o) : VLOAD_N(g->bias + o, m)) : VZERO();
       for (int j = 0; j < g->nrows; ++j) {
         const float* w = g->wt + (size_t)j * (size_t)cout + o;

@@ -32,6 +32,7 @@ typedef __m512 tri_vf;
 #define VROUND(a) _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
 #define VPOW2I(k) VFLOAT(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(k), _mm512_set1_epi32(127)), 23))
 #define VLOAD_N(p, n) _mm512_maskz_loadu_ps((__mmask16)((1u << (n)) - 1u), p)
+#define TRI_MASKED 1 /* partial vectors are cheap */
 #define VSTORE_N(p, v, n) _mm512_mask_storeu_ps(p, (__mmask16)((1u << (n)) - 1u), v)
 
 #elif defined(TRI_SIMD_AVX2)
@@ -63,6 +64,7 @@ tri_tail_mask(int n)
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 #define VLOAD_N(p, n) _mm256_maskload_ps(p, tri_tail_mask(n))
+#define TRI_MASKED 1
 #define VSTORE_N(p, v, n) _mm256_maskstore_ps(p, tri_tail_mask(n), v)
 
 #elif defined(TRI_SIMD_SSE2)
@@ -82,6 +84,7 @@ typedef __m128 tri_vf;
 #define VMIN(a, b) _mm_min_ps(a, b)
 #define VMAX(a, b) _mm_max_ps(a, b)
 #define VFMA(a, b, c) _mm_add_ps(_mm_mul_ps(a, b), c) /* no FMA in SSE2 */
+#define SFMA(a, b, c) ((a) * (b) + (c))               /* the scalar twin of VFMA, same rounding */
 #define VABS(a) _mm_andnot_ps(_mm_set1_ps(-0.0f), a)
 #define VCOPYSIGN(m, s) _mm_or_ps(m, _mm_and_ps(s, _mm_set1_ps(-0.0f)))
 static inline __m128
@@ -96,6 +99,7 @@ tri_sellt(__m128 a, __m128 b, __m128 x, __m128 y)
 
 #elif defined(TRI_SIMD_NEON)
 #include <arm_neon.h>
+#include <math.h>
 #define TRI_VL 4
 #define TRI_RMAX 16
 #define TRI_ACC 16
@@ -111,6 +115,7 @@ typedef float32x4_t tri_vf;
 #define VMIN(a, b) vminq_f32(a, b)
 #define VMAX(a, b) vmaxq_f32(a, b)
 #define VFMA(a, b, c) vfmaq_f32(c, a, b)
+#define SFMA(a, b, c) fmaf(a, b, c)
 #define VABS(a) vabsq_f32(a)
 #define VCOPYSIGN(m, s) vbslq_f32(vdupq_n_u32(0x80000000u), s, m)
 #define VSELLT(a, b, x, y) vbslq_f32(vcltq_f32(a, b), x, y)
@@ -150,6 +155,10 @@ tri_pow2i(float k)
 
 #else
 #error "define one TRI_SIMD_* level before including simd.h"
+#endif
+
+#ifndef TRI_MASKED
+#define TRI_MASKED 0
 #endif
 
 /* Partial vectors through a zero-padded stack copy where the ISA has no masked load / store. */
