@@ -27,4 +27,4 @@ cmake -S . -B "$build" -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake -DCM
   -DTRIODE_BUILD_TOOLS=OFF >/dev/null
 cmake --build "$build" -j "$jobs"
 file "$build/tests/test_kernels" 2>/dev/null | grep -q aarch64 || file "$build/tests/test_kernels" || true
-cd "$build" && ctest --output-on-failure -j "$jobs" -E "fuzz_replay"
+cd "$build" && ctest --output-on-failure -j "$jobs" -E "fuzz_replay|batch"

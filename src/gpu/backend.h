@@ -17,8 +17,9 @@ typedef struct {
      when it cannot run here (no device). */
   TriodeStatus (*open)(int max_block, void** ctx, TriodeError* error);
   void (*close)(void* ctx);
-  /* Makes the backend's copy of group g match its host layout: program, every weight set, the slot maps, and room
-     for g->cap_slots slot states, keeping the state of slots [0, g->nslots) and zeroing new ones. */
+  /* Makes the backend's copy of group g match its host layout: program, weight sets, slot maps, and room for
+     g->cap_slots slot states, keeping the state of slots [0, g->nslots) and zeroing new ones. What changed since
+     the last sync is marked in the group (set_dirty, dirty_lo/hi); the caller then calls tri_group_mark_synced. */
   TriodeStatus (*group_sync)(void* ctx, TriGroup* g);
   /* Releases the backend's copy of group g (g->backend becomes NULL). Optional work before tri_group_free. */
   void (*group_release)(void* ctx, TriGroup* g);
@@ -26,8 +27,9 @@ typedef struct {
   TriodeStatus (*slot_fill)(void* ctx, TriGroup* g, int slot, const float* head, int count);
   /* Copies the state of slot `from` into slot `to` (keeping slots dense after a removal). */
   TriodeStatus (*slot_move)(void* ctx, TriGroup* g, int from, int to);
-  /* Runs `blocks` blocks of max_block zeros through slot `slot` alone, discarding the output (prewarm). */
-  TriodeStatus (*slot_prewarm)(void* ctx, TriGroup* g, int slot, long blocks);
+  /* Runs `blocks` blocks of max_block zeros through slots [slot0, slot0 + count) alone, discarding the output
+     (prewarm; one launch per block covers them all). */
+  TriodeStatus (*slot_prewarm)(void* ctx, TriGroup* g, int slot0, int count, long blocks);
   /* One block of n frames for every slot of every group: in / out hold ninst x n floats, instance-major.
      Waits at most `deadline` seconds for the result when > 0; returns TRIODE_FAILURE (out zeroed) when late. */
   TriodeStatus (*process)(void* ctx, TriGroup* const* groups, int ngroups, const float* in, float* out, int ninst,

@@ -167,58 +167,73 @@ find_group(TriodeBatch* b, const TriKProg* prog, TriGroup** out)
   return TRIODE_SUCCESS;
 }
 
-/* Puts instance `io` of an imported model into its group at the model's initial state (not prewarmed). */
+/* Host-side placement of instance `io`: its group, weight set and a new slot at the group's end. The backend is
+   told by sync(). */
 static TriodeStatus
-place(TriodeBatch* b, int io, const TriImport* im, const TriodeModel* model, TriGroup** group, int* slot)
+place_slot(TriodeBatch* b, int io, const TriImport* im, const TriodeModel* model, TriGroup** group, int* slot)
 {
   TriGroup* g;
   TRI_GROUP_TRY(find_group(b, im->prog, &g));
   int set;
   TRI_GROUP_TRY(tri_group_acquire_set(g, model, im->params, &set));
-  TriodeStatus st = tri_group_add_slot(g, io, set, slot);
+  const TriodeStatus st = tri_group_add_slot(g, io, set, slot);
   if (st != TRIODE_SUCCESS) {
     tri_group_release_set(g, set);
-    return st;
-  }
-  st = b->be->group_sync(b->ctx, g);
-  if (st == TRIODE_SUCCESS) {
-    int count;
-    const float* init = tri_group_initial_state(g, set, &count);
-    st = b->be->slot_fill(b->ctx, g, *slot, init, count);
-  }
-  if (st != TRIODE_SUCCESS) {
-    tri_group_remove_slot(g, *slot); /* the last slot: nothing moves */
     return st;
   }
   *group = g;
   return TRIODE_SUCCESS;
 }
 
+static TriodeStatus
+sync(TriodeBatch* b, TriGroup* g)
+{
+  TRI_GROUP_TRY(b->be->group_sync(b->ctx, g));
+  tri_group_mark_synced(g);
+  return TRIODE_SUCCESS;
+}
+
+/* The file's initial state (LSTM h0, c0; zero histories) in slots [slot0, slot0 + count). */
+static TriodeStatus
+fill_initial(TriodeBatch* b, TriGroup* g, int slot0, int count)
+{
+  for (int s = slot0; s < slot0 + count; ++s) {
+    int n;
+    const float* init = tri_group_initial_state(g, g->slot_set[s], &n);
+    TRI_GROUP_TRY(b->be->slot_fill(b->ctx, g, s, init, n));
+  }
+  return TRIODE_SUCCESS;
+}
+
 /* Takes a slot out of its group; the group's last slot moves into the hole. */
-static void
+static TriodeStatus
 unplace(TriodeBatch* b, TriGroup* g, int slot)
 {
   const int last = g->nslots - 1;
-  if (slot != last) b->be->slot_move(b->ctx, g, last, slot);
+  if (slot != last) TRI_GROUP_TRY(b->be->slot_move(b->ctx, g, last, slot));
   const int moved = tri_group_remove_slot(g, slot);
   if (moved >= 0) b->inst[moved].slot = slot;
+  return sync(b, g); /* the moved slot's maps */
 }
 
+/* Prewarm of `count` instances of one model in consecutive slots, one launch per block for all of them. */
 static TriodeStatus
-prewarm(TriodeBatch* b, int index)
+prewarm(TriodeBatch* b, int index, int count)
 {
   const BatchInst* in = &b->inst[index];
   const long blocks = (in->prewarm + b->max_block - 1) / b->max_block;
-  return blocks > 0 ? b->be->slot_prewarm(b->ctx, in->group, in->slot, blocks) : TRIODE_SUCCESS;
+  return blocks > 0 ? b->be->slot_prewarm(b->ctx, in->group, in->slot, count, blocks) : TRIODE_SUCCESS;
 }
 
 TriodeStatus
-triode_batch_add(TriodeBatch* batch, const TriodeModel* model, int* index, TriodeError* error)
+triode_batch_add_n(TriodeBatch* batch, const TriodeModel* model, int count, int* first, TriodeError* error)
 {
   clear_error(error);
-  if (!batch || !model) return fail(error, TRIODE_ERR_BAD_ARG, "triode_batch_add: null argument");
-  if (batch->n == batch->cap) {
-    const int cap = batch->cap ? 2 * batch->cap : 16;
+  if (!batch || !model || count < 1 || count > (1 << 24) - batch->n)
+    return fail(error, TRIODE_ERR_BAD_ARG, "triode_batch_add: bad argument");
+  if (batch->n + count > batch->cap) {
+    int cap = batch->cap ? batch->cap : 16;
+    while (cap < batch->n + count) cap *= 2;
     BatchInst* inst = realloc(batch->inst, (size_t)cap * sizeof *inst);
     if (!inst) return fail(error, TRIODE_ERR_NO_MEMORY, "out of memory");
     batch->inst = inst;
@@ -227,22 +242,41 @@ triode_batch_add(TriodeBatch* batch, const TriodeModel* model, int* index, Triod
   TriImport im;
   TriodeStatus st = tri_import(model, batch->max_block, &im, error);
   if (st != TRIODE_SUCCESS) return fail(error, st, triode_strerror(st));
-  const int io = batch->n;
-  BatchInst* in = &batch->inst[io];
-  memset(in, 0, sizeof *in);
-  st = place(batch, io, &im, model, &in->group, &in->slot);
-  if (st == TRIODE_SUCCESS) {
+  const int io0 = batch->n;
+  TriGroup* g = NULL;
+  int slot0 = 0, placed = 0;
+  for (; st == TRIODE_SUCCESS && placed < count; ++placed) {
+    int slot;
+    st = place_slot(batch, io0 + placed, &im, model, &g, &slot);
+    if (st != TRIODE_SUCCESS) break;
+    if (placed == 0) slot0 = slot;
+    BatchInst* in = &batch->inst[io0 + placed];
     in->model = model;
+    in->group = g;
+    in->slot = slot; /* slots of one group are appended: [slot0, slot0 + count) */
     in->prewarm = im.prewarm;
     in->prewarm_default = im.prewarm_default;
-    batch->n++;
-    refresh_active(batch);
-    if (in->prewarm_default) st = prewarm(batch, io);
   }
+  if (st == TRIODE_SUCCESS) st = sync(batch, g);
+  if (st == TRIODE_SUCCESS) st = fill_initial(batch, g, slot0, count);
+  if (st != TRIODE_SUCCESS) {
+    while (placed-- > 0 && g) tri_group_remove_slot(g, g->nslots - 1); /* the newest slots: nothing moves */
+    tri_import_free(&im);
+    return fail(error, st, triode_strerror(st));
+  }
+  batch->n += count;
+  refresh_active(batch);
+  if (im.prewarm_default) st = prewarm(batch, io0, count); /* on failure the instances stay, not prewarmed */
   tri_import_free(&im);
   if (st != TRIODE_SUCCESS) return fail(error, st, triode_strerror(st));
-  if (index) *index = io;
+  if (first) *first = io0;
   return TRIODE_SUCCESS;
+}
+
+TriodeStatus
+triode_batch_add(TriodeBatch* batch, const TriodeModel* model, int* index, TriodeError* error)
+{
+  return triode_batch_add_n(batch, model, 1, index, error);
 }
 
 TriodeStatus
@@ -259,16 +293,21 @@ triode_batch_set_model(TriodeBatch* batch, int index, const TriodeModel* model, 
   const int old_slot = in->slot;
   TriGroup* g;
   int slot;
-  st = place(batch, index, &im, model, &g, &slot);
+  st = place_slot(batch, index, &im, model, &g, &slot);
+  if (st == TRIODE_SUCCESS) {
+    st = sync(batch, g);
+    if (st == TRIODE_SUCCESS) st = fill_initial(batch, g, slot, 1);
+    if (st != TRIODE_SUCCESS) tri_group_remove_slot(g, slot); /* the newest slot: nothing moves */
+  }
   if (st == TRIODE_SUCCESS) {
     in->model = model;
     in->group = g;
     in->slot = slot;
     in->prewarm = im.prewarm;
     in->prewarm_default = im.prewarm_default;
-    unplace(batch, old_group, old_slot); /* may move this very instance when both are in one group */
+    st = unplace(batch, old_group, old_slot); /* may move this very instance when both are in one group */
     refresh_active(batch);
-    if (in->prewarm_default) st = prewarm(batch, index);
+    if (st == TRIODE_SUCCESS && in->prewarm_default) st = prewarm(batch, index, 1);
   }
   tri_import_free(&im);
   return st == TRIODE_SUCCESS ? st : fail(error, st, triode_strerror(st));
@@ -280,7 +319,7 @@ triode_batch_reset_instance(TriodeBatch* batch, int index, bool prewarm_it)
   if (!batch || index < 0 || index >= batch->n) return TRIODE_ERR_BAD_ARG;
   const BatchInst* in = &batch->inst[index];
   if (in->group->prog->clear_on_reset) TRI_GROUP_TRY(batch->be->slot_fill(batch->ctx, in->group, in->slot, NULL, 0));
-  return prewarm_it ? prewarm(batch, index) : TRIODE_SUCCESS;
+  return prewarm_it ? prewarm(batch, index, 1) : TRIODE_SUCCESS;
 }
 
 TriodeStatus
@@ -291,7 +330,7 @@ triode_batch_restart_instance(TriodeBatch* batch, int index, bool prewarm_it)
   int count;
   const float* init = tri_group_initial_state(in->group, in->group->slot_set[in->slot], &count);
   TRI_GROUP_TRY(batch->be->slot_fill(batch->ctx, in->group, in->slot, init, count));
-  return prewarm_it ? prewarm(batch, index) : TRIODE_SUCCESS;
+  return prewarm_it ? prewarm(batch, index, 1) : TRIODE_SUCCESS;
 }
 
 void

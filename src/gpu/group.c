@@ -28,6 +28,7 @@ tri_group_free(TriGroup* g)
   free(g->params);
   free(g->set_key);
   free(g->set_refs);
+  free(g->set_dirty);
   free(g->slot_io);
   free(g->slot_set);
   free(g);
@@ -53,6 +54,9 @@ grow_sets(TriGroup* g)
   int* refs = realloc(g->set_refs, (size_t)cap * sizeof *refs);
   if (!refs) return TRIODE_ERR_NO_MEMORY;
   g->set_refs = refs;
+  unsigned char* dirty = realloc(g->set_dirty, (size_t)cap);
+  if (!dirty) return TRIODE_ERR_NO_MEMORY;
+  g->set_dirty = dirty;
   g->cap_sets = cap;
   return TRIODE_SUCCESS;
 }
@@ -80,6 +84,7 @@ tri_group_acquire_set(TriGroup* g, const void* key, const float* params, int* se
   memcpy(g->params + (size_t)s * (size_t)g->prog->nparams, params, (size_t)g->prog->nparams * sizeof *params);
   g->set_key[s] = key;
   g->set_refs[s] = 1;
+  g->set_dirty[s] = 1;
   *set = s;
   return TRIODE_SUCCESS;
 }
@@ -89,6 +94,25 @@ tri_group_release_set(TriGroup* g, int set)
 {
   if (set < 0 || set >= g->nsets || g->set_refs[set] <= 0) return;
   if (--g->set_refs[set] == 0) g->set_key[set] = NULL;
+}
+
+static void
+mark_slot(TriGroup* g, int slot)
+{
+  if (g->dirty_lo >= g->dirty_hi) {
+    g->dirty_lo = slot;
+    g->dirty_hi = slot + 1;
+    return;
+  }
+  if (slot < g->dirty_lo) g->dirty_lo = slot;
+  if (slot + 1 > g->dirty_hi) g->dirty_hi = slot + 1;
+}
+
+void
+tri_group_mark_synced(TriGroup* g)
+{
+  if (g->set_dirty) memset(g->set_dirty, 0, (size_t)g->cap_sets);
+  g->dirty_lo = g->dirty_hi = 0;
 }
 
 TriodeStatus
@@ -107,6 +131,7 @@ tri_group_add_slot(TriGroup* g, int io, int set, int* slot)
   *slot = g->nslots++;
   g->slot_io[*slot] = io;
   g->slot_set[*slot] = set;
+  mark_slot(g, *slot);
   return TRIODE_SUCCESS;
 }
 
@@ -118,6 +143,7 @@ tri_group_remove_slot(TriGroup* g, int slot)
   if (slot == last) return -1;
   g->slot_io[slot] = g->slot_io[last];
   g->slot_set[slot] = g->slot_set[last];
+  mark_slot(g, slot);
   return g->slot_io[slot];
 }
 

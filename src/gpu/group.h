@@ -14,9 +14,11 @@ typedef struct {
   const void** set_key;  /* which model each set holds (NULL: free entry) */
   int* set_refs;         /* slots using each set */
   int nsets, cap_sets;   /* sets [0, nsets) are in use or free (set_key NULL) */
+  unsigned char* set_dirty; /* weights copied in since the backend's last sync */
   int* slot_io;          /* slot -> instance index (its row of in / out) */
   int* slot_set;         /* slot -> weight set */
   int nslots, cap_slots;
+  int dirty_lo, dirty_hi; /* slots whose maps changed since the last sync (none when lo >= hi) */
   void* backend;         /* the backend's copy (device buffers), owned by the backend */
 } TriGroup;
 
@@ -43,6 +45,9 @@ TriodeStatus tri_group_add_slot(TriGroup* g, int io, int set, int* slot);
 /* Removes `slot` keeping slots dense: the last slot takes its place. Returns the instance index of the slot that
    moved into `slot`, or -1 when `slot` was the last one. Releases the slot's weight set reference. */
 int tri_group_remove_slot(TriGroup* g, int slot);
+
+/* Forgets what changed: the backend's copy is up to date. */
+void tri_group_mark_synced(TriGroup* g);
 
 /* Weight set `set` (nparams floats). */
 const float* tri_group_set_params(const TriGroup* g, int set);

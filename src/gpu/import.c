@@ -1,41 +1,18 @@
 /* Import entry point: unwraps containers, names the model in messages and dispatches to the architecture. */
 #include "core/model_impl.h"
 #include "gpu/import_build.h"
-#include "gpu/mirror.h"
+#include "models/container.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-long
-tri_mirror_describe_int(const TriNode* node, const char* key, long fallback)
-{
-  cJSON* obj = cJSON_CreateObject();
-  if (!obj) return fallback;
-  node->ops->describe(node, obj);
-  const cJSON* v = cJSON_GetObjectItemCaseSensitive(obj, key);
-  long r = fallback;
-  if (cJSON_IsNumber(v))
-    r = (long)v->valuedouble;
-  else if (cJSON_IsBool(v))
-    r = cJSON_IsTrue(v) ? 1 : 0;
-  else if (cJSON_IsArray(v))
-    r = cJSON_GetArraySize(v);
-  cJSON_Delete(obj);
-  return r;
-}
-
 /* The node the batch runs: a SlimmableContainer runs its full-size (last) submodel, as a new instance does. */
 static const TriNode*
-unwrap(const TriNode* node, TriBuild* b, TriodeStatus* st)
+unwrap(const TriNode* node)
 {
-  *st = TRIODE_SUCCESS;
   while (node->ops == &tri_arch_container) {
-    const TriMirrorContainer* c = node->impl;
-    if (tri_mirror_describe_int(node, "submodels", -1) != c->n) {
-      *st = tri_build_refuse(b, "this build's SlimmableContainer (internal layout mismatch: update src/gpu/mirror.h)");
-      return NULL;
-    }
+    const TriContainer* c = node->impl;
     node = c->models[c->n - 1];
   }
   return node;
@@ -67,19 +44,17 @@ tri_import(const TriodeModel* model, int max_block, TriImport* out, TriodeError*
   TriKProg head;
   memset(&head, 0, sizeof head); /* the program is compared byte for byte */
   TriodeStatus st;
-  const TriNode* node = unwrap(model->root, &b, &st);
-  if (node) {
-    if (node->ops == &tri_arch_wavenet)
-      st = tri_import_wavenet(node, &b, &head);
-    else if (node->ops == &tri_arch_lstm)
-      st = tri_import_lstm(node, &b, &head);
-    else if (node->ops == &tri_arch_convnet)
-      st = tri_import_convnet(node, &b, &head);
-    else if (node->ops == &tri_arch_linear)
-      st = tri_import_linear(node, &b, &head);
-    else
-      st = tri_build_refuse(&b, "architecture %s", node->ops->name);
-  }
+  const TriNode* node = unwrap(model->root);
+  if (node->ops == &tri_arch_wavenet)
+    st = tri_import_wavenet(node, &b, &head);
+  else if (node->ops == &tri_arch_lstm)
+    st = tri_import_lstm(node, &b, &head);
+  else if (node->ops == &tri_arch_convnet)
+    st = tri_import_convnet(node, &b, &head);
+  else if (node->ops == &tri_arch_linear)
+    st = tri_import_linear(node, &b, &head);
+  else
+    st = tri_build_refuse(&b, "architecture %s", node->ops->name);
   if (st == TRIODE_SUCCESS) st = tri_build_finish(&b, &head, out);
   tri_build_free(&b);
   if (st == TRIODE_ERR_NO_MEMORY && error) {

@@ -1,17 +1,14 @@
 /* ConvNet and Linear import (kernels/convnet.h, kernels/linear.h document the layouts they read). */
 #include "gpu/import_build.h"
-#include "gpu/mirror.h"
+#include "models/convnet.h"
+#include "models/linear.h"
 
 #include <string.h>
 
 TriodeStatus
 tri_import_convnet(const TriNode* node, TriBuild* b, TriKProg* head)
 {
-  const TriMirrorConvNet* m = node->impl;
-  if (tri_mirror_describe_int(node, "channels", -1) != m->channels ||
-      tri_mirror_describe_int(node, "blocks", -1) != m->nblocks ||
-      tri_mirror_describe_int(node, "batchnorm", -1) != (long)m->batchnorm)
-    return tri_build_refuse(b, "this build's ConvNet (internal layout mismatch: update src/gpu/mirror.h)");
+  const TriConvNet* m = node->impl;
   if (node->nin != 1 || node->nout != 1)
     return tri_build_refuse(b, "%d -> %d channels (the batch runs mono models)", node->nin, node->nout);
   if (m->channels > TRI_K_ZMAX) return tri_build_refuse(b, "%d channels (at most %d)", m->channels, TRI_K_ZMAX);
@@ -20,7 +17,7 @@ tri_import_convnet(const TriNode* node, TriBuild* b, TriKProg* head)
   k->nblocks = m->nblocks;
   k->O = node->nout;
   for (int i = 0; i < m->nblocks; ++i) {
-    const TriMirrorConvBlock* B = &m->blocks[i];
+    const TriConvBlock* B = &m->blocks[i];
     const TriConv* c = &B->conv;
     TriKConvBlock kb;
     memset(&kb, 0, sizeof kb);
@@ -47,10 +44,7 @@ tri_import_convnet(const TriNode* node, TriBuild* b, TriKProg* head)
 TriodeStatus
 tri_import_linear(const TriNode* node, TriBuild* b, TriKProg* head)
 {
-  const TriMirrorLinear* m = node->impl;
-  if (tri_mirror_describe_int(node, "taps", -1) != m->taps ||
-      tri_mirror_describe_int(node, "bias", -1) != (long)m->has_bias)
-    return tri_build_refuse(b, "this build's Linear (internal layout mismatch: update src/gpu/mirror.h)");
+  const TriLinear* m = node->impl;
   if (node->nin != 1 || node->nout != 1)
     return tri_build_refuse(b, "%d -> %d channels (the batch runs mono models)", node->nin, node->nout);
   TriKLinear* k = &head->u.lin;

@@ -1,7 +1,7 @@
 /* LSTM import: gate weights packed so the item of hidden unit j reads its four gate rows side by side
    (kernels/lstm.h); the file's initial state becomes the restart image. */
 #include "gpu/import_build.h"
-#include "gpu/mirror.h"
+#include "models/lstm.h"
 
 #include <string.h>
 
@@ -12,15 +12,12 @@ enum { LSTM_MAX_HIDDEN = 1024 };
 TriodeStatus
 tri_import_lstm(const TriNode* node, TriBuild* b, TriKProg* head)
 {
-  const TriMirrorLstm* m = node->impl;
-  if (tri_mirror_describe_int(node, "num_layers", -1) != m->nlayers ||
-      tri_mirror_describe_int(node, "hidden_size", -1) != m->hidden ||
-      tri_mirror_describe_int(node, "input_size", -1) != m->input_size)
-    return tri_build_refuse(b, "this build's LSTM (internal layout mismatch: update src/gpu/mirror.h)");
+  const TriLstm* m = node->impl;
   if (m->nlayers < 1) return tri_build_refuse(b, "an LSTM without layers");
   if (m->input_size != 1 || node->nout != 1)
     return tri_build_refuse(b, "%d -> %d channels (the batch runs mono models)", m->input_size, node->nout);
-  if (m->hidden > LSTM_MAX_HIDDEN) return tri_build_refuse(b, "hidden_size %d (at most %d)", m->hidden, LSTM_MAX_HIDDEN);
+  if (m->hidden > LSTM_MAX_HIDDEN)
+    return tri_build_refuse(b, "hidden_size %d (at most %d)", m->hidden, LSTM_MAX_HIDDEN);
   const int H = m->hidden, G = 4 * H;
   TriKLstm* k = &head->u.lstm;
   k->L = m->nlayers;
@@ -28,7 +25,7 @@ tri_import_lstm(const TriNode* node, TriBuild* b, TriKProg* head)
   k->O = node->nout;
   k->fast = m->fast;
   for (int l = 0; l < m->nlayers; ++l) {
-    const TriMirrorLstmLayer* L = &m->layers[l];
+    const TriLstmLayer* L = &m->layers[l];
     const int J = L->in + H;
     TriKLstmLayer kl = {L->in, 0, 0};
     const long wt = tri_build_params(b, NULL, (long)J * G);

@@ -11,15 +11,18 @@ imaxl(long a, long b)
   return a > b ? a : b;
 }
 
-/* What the kernel cannot run, or NULL. */
+/* Refuses what the kernel cannot run. */
 static TriodeStatus
 check(const WaveNet* wn, TriBuild* b)
 {
   if (wn->cond) return tri_build_refuse(b, "condition_dsp (a conditioning model in front)");
   if (wn->npost > 0) return tri_build_refuse(b, "a post-stack head (config.head)");
-  if (wn->in_channels != 1) return tri_build_refuse(b, "%d input channels (the batch runs mono models)", wn->in_channels);
-  if (wn->arrays[wn->narrays - 1].head_size != 1)
-    return tri_build_refuse(b, "%d output channels (the batch runs mono models)", wn->arrays[wn->narrays - 1].head_size);
+  if (wn->in_channels != 1)
+    return tri_build_refuse(b, "%d input channels (the batch runs mono models)", wn->in_channels);
+  const int nout = wn->arrays[wn->narrays - 1].head_size;
+  if (nout != 1) return tri_build_refuse(b, "%d output channels (the batch runs mono models)", nout);
+  if (wn->arrays[0].in_size != 1)
+    return tri_build_refuse(b, "layers[0] with input_size %d (the batch runs mono models)", wn->arrays[0].in_size);
   if (wn->narrays > TRI_K_WN_MAX_ARRAYS)
     return tri_build_refuse(b, "%d layer arrays (at most %d)", wn->narrays, TRI_K_WN_MAX_ARRAYS);
   for (int i = 0; i < wn->narrays; ++i) {

@@ -1,16 +1,13 @@
 /* SlimmableContainer (spec §3.6): submodels of increasing size; the slim value picks the first whose
    max_value exceeds it. Every submodel has its own state, so switching allocates nothing. */
+#include "models/container.h"
 #include "core/node.h"
 #include "format/json_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-typedef struct {
-  int n;
-  double* max_value;
-  TriNode** models;
-} Container;
+typedef TriContainer Container;
 
 typedef struct {
   TriState* children;

@@ -1,5 +1,6 @@
 /* ConvNet model, spec §3.2: blocks of (K=2 dilated conv, optional batchnorm folded to scale+offset, activation),
    then a pointwise head. */
+#include "models/convnet.h"
 #include "core/node.h"
 #include "dsp/activation.h"
 #include "dsp/conv.h"
@@ -9,19 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-  TriConv conv;
-  float* scale;  /* batchnorm folded: s = gamma / sqrt(eps + var) */
-  float* offset; /* l = beta - s * mean */
-} ConvBlock;
-
-typedef struct {
-  int channels, nblocks;
-  bool batchnorm;
-  TriAct act;
-  ConvBlock* blocks;
-  TriConv head; /* C -> out, with bias */
-} ConvNet;
+typedef TriConvBlock ConvBlock;
+typedef TriConvNet ConvNet;
 
 typedef struct {
   TriHist* hist; /* one per block */

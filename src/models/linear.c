@@ -1,5 +1,6 @@
 /* Linear (FIR) model, spec §3.1: y[t] = bias + sum_k h[k] x[t-k], h[0] on the current sample. Every channel
    min(in, out) is filtered with the same taps; further output channels are zero. */
+#include "models/linear.h"
 #include "core/node.h"
 #include "dsp/conv.h"
 #include "format/json_util.h"
@@ -9,13 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-typedef struct {
-  int taps;
-  bool has_bias;
-  float bias;
-  float* h; /* taps, chronological */
-  char implementation[16];
-} Linear;
+typedef TriLinear Linear;
 
 typedef struct {
   TriHist hist; /* min(in, out) channels, look-back taps - 1 */

@@ -1,5 +1,6 @@
 /* LSTM model, spec §3.3. Gates in PyTorch order [i; f; g; o]; c is fully updated before h. The state is kept
    across Reset() like the reference; restart restores the file's stored initial state. */
+#include "models/lstm.h"
 #include "core/node.h"
 #include "dsp/activation.h"
 #include "format/json_util.h"
@@ -8,22 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-  int in, hidden;
-  float* w;  /* 4H x (in + H), row-major */
-  float* wt; /* (in + H) x 4H: packed for the kernels' mat-vec */
-  float* b;  /* 4H */
-  float* h0; /* H */
-  float* c0; /* H */
-} LstmLayer;
-
-typedef struct {
-  int nlayers, input_size, hidden;
-  bool fast;
-  LstmLayer* layers;
-  float* head_w; /* out x H */
-  float* head_b; /* out */
-} Lstm;
+typedef TriLstmLayer LstmLayer;
+typedef TriLstm Lstm;
 
 /* Each layer keeps its product input [x; h] as one vector, so the cell writes h in place and a step copies only the
    layer's input in (one frame value for layer 0). */

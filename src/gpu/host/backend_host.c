@@ -137,13 +137,14 @@ args(const TriGroup* g, const float* in, float* out, int n)
 }
 
 static TriodeStatus
-host_slot_prewarm(void* ctx, TriGroup* g, int slot, long blocks)
+host_slot_prewarm(void* ctx, TriGroup* g, int slot0, int count, long blocks)
 {
   HostCtx* c = ctx;
   TriKArgs a = args(g, c->zeros, c->junk, c->max_block);
   a.slot_io = NULL;
   const TriFpMode fp = tri_fp_enter();
-  for (long b = 0; b < blocks; ++b) tri_host_run(&a, slot, c->shm);
+  for (int s = slot0; s < slot0 + count; ++s)
+    for (long b = 0; b < blocks; ++b) tri_host_run(&a, s, c->shm);
   tri_fp_leave(fp);
   return TRIODE_SUCCESS;
 }

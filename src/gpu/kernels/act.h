@@ -11,7 +11,8 @@ tri_k_fast_tanh(float x)
 {
   const float a = fabsf(x);
   const float x2 = x * x;
-  const float num = x * (2.45550750702956f + 2.45550750702956f * a + (0.893229853513558f + 0.821226666969744f * a) * x2);
+  const float num =
+    x * (2.45550750702956f + 2.45550750702956f * a + (0.893229853513558f + 0.821226666969744f * a) * x2);
   const float den = 2.44506634652299f + (2.44506634652299f + x2) * fabsf(x + 0.814642734961073f * x * a);
   return num / den;
 }

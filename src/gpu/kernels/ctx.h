@@ -23,6 +23,16 @@
 #define TRI_TID0 ((int)threadIdx.x)
 #define TRI_TSTEP ((int)blockDim.x)
 #define TRI_BARRIER() __syncthreads()
+#elif defined(TRI_KERNEL_THREADS)
+/* Test-only (tests/batch_threads.c): the threads of a block are host threads meeting at a pthread barrier, so the
+   CUDA thread mapping and barrier placement are checked without a GPU. */
+int tri_kt_tid(void);
+int tri_kt_nthreads(void);
+void tri_kt_barrier(void);
+#define TRI_KFN static inline
+#define TRI_TID0 tri_kt_tid()
+#define TRI_TSTEP tri_kt_nthreads()
+#define TRI_BARRIER() tri_kt_barrier()
 #else
 #define TRI_KFN static inline
 #define TRI_TID0 0

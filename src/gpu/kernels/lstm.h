@@ -54,7 +54,7 @@ tri_k_lstm(const TriKArgs* a, int slot, float* shm)
   const int H = M->H, LH = M->L * M->H;
   const float* w = tri_k_stage(shm, a->params + (size_t)a->slot_set[slot] * (size_t)P->nparams, P->stage_floats,
                                a->stage);
-  float* hb = shm + P->shm_fixed;
+  float* hb = shm + P->stage_floats; /* after the staged weights */
   float* cb = hb + 2 * LH;
   for (int j = TRI_TID0; j < LH; j += TRI_TSTEP) {
     hb[j] = st[j];
