@@ -24,6 +24,27 @@ typedef struct {
   int cout, nrows;   /* nrows = J */
 } TriGemm;
 
+/* One whole WaveNet layer of the common shape (no FiLM, no gating, layer1x1 without FiLM, no head1x1, B = C <= 8):
+   z = conv+mixin product, a = act(z), S += a, next = x + L1 a + b1, with the block kept in registers. */
+enum { TRI_FUSED_TANH, TRI_FUSED_FASTTANH, TRI_FUSED_LEAKY };
+enum { TRI_FUSED_MAX_C = 8 };
+typedef struct {
+  const float* const* rows; /* conv rows (history, one per tap and channel) then condition rows */
+  int nrows, C;
+  const float* zwt; /* nrows x C */
+  const float* zb;  /* C */
+  int act;          /* TRI_FUSED_* */
+  float slope;      /* TRI_FUSED_LEAKY: 0 for ReLU */
+  const float* l1wt; /* C x C, input-major: l1wt[i * C + o] */
+  const float* l1b;  /* C */
+  const float* x;    /* layer input, C rows of stride ldx */
+  int ldx;
+  float* next; /* layer output, C rows of stride ldnext */
+  int ldnext;
+  float* S; /* head accumulator, C rows of stride ldS */
+  int ldS;
+} TriWnFused;
+
 typedef struct {
   TriIsa isa;
   const char* name;
@@ -43,6 +64,7 @@ typedef struct {
   void (*lstm_cell)(const float* q, float* c, float* h, int H, bool fast);
   void (*leaky)(float* x, int n, float slope);        /* x > 0 ? x : slope * x (ReLU, LeakyReLU, PReLU rows) */
   void (*clamp)(float* x, int n, float lo, float hi); /* Hardtanh */
+  void (*wn_layer)(const TriWnFused* f, int n);       /* n frames; see TriWnFused */
 } TriKernels;
 
 /* Highest level this CPU and OS support. */

@@ -412,6 +412,74 @@ TRI_FN(lstm_cell_)(const float* q, float* c, float* h, int H, bool fast)
   }
 }
 
+/* The fused layer for C channels: per vector of frames, z[C] stays in registers through the activation, the head
+   accumulation and the layer1x1 residual. Every sum runs in the same order as the unfused path (bias, then inputs in
+   order; the residual added last), so results do not depend on which path ran. */
+#define TRI_WN_FUSED(C)                                                                                              \
+  static void TRI_FN(wn_layer_c##C##_)(const TriWnFused* f, int n)                                                   \
+  {                                                                                                                  \
+    for (int t = 0; t < n; t += TRI_VL) {                                                                            \
+      const int m = n - t < TRI_VL ? n - t : TRI_VL;                                                                 \
+      const bool full = m == TRI_VL;                                                                                 \
+      tri_vf z[C];                                                                                                   \
+      _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r) z[r] = VSET1(f->zb[r]);                                    \
+      for (int j = 0; j < f->nrows; ++j) {                                                                           \
+        const tri_vf xv = full ? VLOAD(f->rows[j] + t) : VLOAD_N(f->rows[j] + t, m);                                 \
+        const float* w = f->zwt + (size_t)j * C;                                                                     \
+        _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r) z[r] = VFMA(VSET1(w[r]), xv, z[r]);                      \
+      }                                                                                                              \
+      _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                            \
+      {                                                                                                              \
+        if (f->act == TRI_FUSED_TANH)                                                                                \
+          z[r] = TRI_FN(v_tanh_)(z[r]);                                                                              \
+        else if (f->act == TRI_FUSED_FASTTANH)                                                                       \
+          z[r] = TRI_FN(v_fast_tanh_)(z[r]);                                                                         \
+        else                                                                                                         \
+          z[r] = VSELLT(VZERO(), z[r], z[r], VMUL(VSET1(f->slope), z[r]));                                           \
+        float* s = f->S + (size_t)r * (size_t)f->ldS + t;                                                            \
+        if (full)                                                                                                    \
+          VSTORE(s, VADD(VLOAD(s), z[r]));                                                                           \
+        else                                                                                                         \
+          VSTORE_N(s, VADD(VLOAD_N(s, m), z[r]), m);                                                                 \
+      }                                                                                                              \
+      _Pragma("GCC unroll 8") for (int o = 0; o < C; ++o)                                                            \
+      {                                                                                                              \
+        tri_vf acc = VSET1(f->l1b[o]);                                                                               \
+        _Pragma("GCC unroll 8") for (int i = 0; i < C; ++i) acc = VFMA(VSET1(f->l1wt[i * C + o]), z[i], acc);        \
+        const float* xo = f->x + (size_t)o * (size_t)f->ldx + t;                                                     \
+        float* yo = f->next + (size_t)o * (size_t)f->ldnext + t;                                                     \
+        if (full)                                                                                                    \
+          VSTORE(yo, VADD(VLOAD(xo), acc));                                                                          \
+        else                                                                                                         \
+          VSTORE_N(yo, VADD(VLOAD_N(xo, m), acc), m);                                                                \
+      }                                                                                                              \
+    }                                                                                                                \
+  }
+TRI_WN_FUSED(1)
+TRI_WN_FUSED(2)
+TRI_WN_FUSED(3)
+TRI_WN_FUSED(4)
+TRI_WN_FUSED(5)
+TRI_WN_FUSED(6)
+TRI_WN_FUSED(7)
+TRI_WN_FUSED(8)
+
+static void
+TRI_FN(wn_layer_)(const TriWnFused* f, int n)
+{
+  typedef void (*Fn)(const TriWnFused*, int);
+  static const Fn fns[TRI_FUSED_MAX_C + 1] = {NULL,
+                                              TRI_FN(wn_layer_c1_),
+                                              TRI_FN(wn_layer_c2_),
+                                              TRI_FN(wn_layer_c3_),
+                                              TRI_FN(wn_layer_c4_),
+                                              TRI_FN(wn_layer_c5_),
+                                              TRI_FN(wn_layer_c6_),
+                                              TRI_FN(wn_layer_c7_),
+                                              TRI_FN(wn_layer_c8_)};
+  fns[f->C](f, n);
+}
+
 const TriKernels TRI_FN(tri_kernels_) = {
   .isa = TRI_ISA_ID,
   .name = TRI_ISA_NAME,
@@ -428,4 +496,5 @@ const TriKernels TRI_FN(tri_kernels_) = {
   .lstm_cell = TRI_FN(lstm_cell_),
   .leaky = TRI_FN(leaky_),
   .clamp = TRI_FN(clamp_),
+  .wn_layer = TRI_FN(wn_layer_),
 };

@@ -38,6 +38,9 @@ typedef struct {
   bool l1x1_film_applies; /* resolved at load: fixed behaviour, or the snapshot's blended-only quirk */
   /* When no FiLM sits between them, conv and input mixin run as one product: [conv rows; mixin rows] x Z. */
   float* zwt; /* (k * C + Dc) x Z, owned; NULL when not fused */
+  /* The whole layer runs as one fused kernel (TriWnFused) when its shape allows: activation code, or -1. */
+  int fused_act;
+  float fused_slope;
 } WnLayer;
 
 typedef struct {

@@ -63,6 +63,30 @@ tri_wn_free(WaveNet* wn)
   free(wn);
 }
 
+/* Whether a layer (already with a fused conv + mixin product) matches the fused whole-layer kernel. */
+static void
+fuse_layer(const WnArray* a, WnLayer* L)
+{
+  const TriFilm* F = L->film;
+  L->fused_act = -1;
+  if (L->gating != TRI_GATE_NONE || F[WN_FILM_ACT_PRE].active || F[WN_FILM_ACT_POST].active || !a->l1x1 ||
+      L->l1x1_film_applies || a->h1x1 || a->B != a->C || a->C > TRI_FUSED_MAX_C)
+    return;
+  switch (L->act.kind) {
+  case TRI_ACT_TANH: L->fused_act = TRI_FUSED_TANH; break;
+  case TRI_ACT_FASTTANH: L->fused_act = TRI_FUSED_FASTTANH; break;
+  case TRI_ACT_RELU: L->fused_act = TRI_FUSED_LEAKY; L->fused_slope = 0.0f; break;
+  case TRI_ACT_LEAKYRELU: L->fused_act = TRI_FUSED_LEAKY; L->fused_slope = L->act.p[0]; break;
+  case TRI_ACT_PRELU:
+    if (L->act.nslopes == 0) {
+      L->fused_act = TRI_FUSED_LEAKY;
+      L->fused_slope = L->act.p[0];
+    }
+    break;
+  default: break;
+  }
+}
+
 TriodeStatus
 tri_wn_prepare(WaveNet* wn)
 {
@@ -71,6 +95,7 @@ tri_wn_prepare(WaveNet* wn)
       WnLayer* L = &wn->arrays[i].layers[l];
       free(L->zwt);
       L->zwt = NULL;
+      L->fused_act = -1;
       const TriFilm* F = L->film;
       const int J1 = L->conv.k * L->conv.cin, J = J1 + L->mixin.cin, Z = L->conv.cout;
       if (F[WN_FILM_CONV_POST].active || F[WN_FILM_MIXIN_PRE].active || F[WN_FILM_MIXIN_POST].active ||
@@ -80,6 +105,7 @@ tri_wn_prepare(WaveNet* wn)
       if (!L->zwt) return TRIODE_ERR_NO_MEMORY;
       memcpy(L->zwt, L->conv.wt, (size_t)J1 * (size_t)Z * sizeof *L->zwt);
       memcpy(L->zwt + (size_t)J1 * Z, L->mixin.wt, (size_t)L->mixin.cin * (size_t)Z * sizeof *L->zwt);
+      fuse_layer(&wn->arrays[i], L);
     }
   return TRIODE_SUCCESS;
 }
