@@ -33,6 +33,14 @@ tri_fail(TriLoadCtx* ctx, TriodeStatus status, const char* path, const char* fmt
 }
 
 void
+tri_error_set(TriodeError* error, TriodeStatus status, const char* message)
+{
+  if (!error) return;
+  error->status = status;
+  snprintf(error->message, sizeof error->message, "%s", message);
+}
+
+void
 tri_warn(TriLoadCtx* ctx, const char* path, const char* fmt, ...)
 {
   if (!ctx || ctx->warning[0]) return;

@@ -42,14 +42,6 @@ tri_node_prewarm(const TriNode* node, void* state, const TriKernels* k, int max_
   return TRIODE_SUCCESS;
 }
 
-static void
-set_error(TriodeError* error, TriodeStatus st, const char* msg)
-{
-  if (!error) return;
-  error->status = st;
-  snprintf(error->message, sizeof error->message, "%s", msg);
-}
-
 TriodeStatus
 triode_instance_new(const TriodeModel* model, TriodeInstance** instance, TriodeError* error)
 {
@@ -58,13 +50,13 @@ triode_instance_new(const TriodeModel* model, TriodeInstance** instance, TriodeE
     error->message[0] = '\0';
   }
   if (!model || !instance) {
-    set_error(error, TRIODE_ERR_BAD_ARG, "triode_instance_new: null argument");
+    tri_error_set(error, TRIODE_ERR_BAD_ARG, "triode_instance_new: null argument");
     return TRIODE_ERR_BAD_ARG;
   }
   *instance = NULL;
   TriodeInstance* in = calloc(1, sizeof *in);
   if (!in) {
-    set_error(error, TRIODE_ERR_NO_MEMORY, "out of memory");
+    tri_error_set(error, TRIODE_ERR_NO_MEMORY, "out of memory");
     return TRIODE_ERR_NO_MEMORY;
   }
   in->model = model;
@@ -76,7 +68,7 @@ triode_instance_new(const TriodeModel* model, TriodeInstance** instance, TriodeE
     st = triode_instance_reset(in, sr, 64);
   }
   if (st != TRIODE_SUCCESS) {
-    set_error(error, st, st == TRIODE_ERR_LIMIT ? "instance state would exceed the memory limit" : triode_strerror(st));
+    tri_error_set(error, st, st == TRIODE_ERR_LIMIT ? "instance state would exceed the memory limit" : triode_strerror(st));
     triode_instance_free(in);
     return st;
   }

@@ -39,6 +39,9 @@ TriodeStatus tri_fail(TriLoadCtx* ctx, TriodeStatus status, const char* path, co
 #endif
   ;
 
+/* Fills a caller's (nullable) error report outside loading: status and message. */
+void tri_error_set(TriodeError* error, TriodeStatus status, const char* message);
+
 /* Records a warning (only the first is kept). */
 void tri_warn(TriLoadCtx* ctx, const char* path, const char* fmt, ...)
 #if defined(__GNUC__)

@@ -1,16 +1,9 @@
 /* Backend lookup: "host" always, "cuda" when compiled in, "auto" = cuda when it opens, else host. */
+#include "core/loadctx.h"
 #include "gpu/backend.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static void
-set_error(TriodeError* error, TriodeStatus st, const char* msg)
-{
-  if (!error) return;
-  error->status = st;
-  snprintf(error->message, sizeof error->message, "%s", msg);
-}
 
 TriodeStatus
 tri_backend_open(const char* name, int max_block, const TriBackend** backend, void** ctx, TriodeError* error)
@@ -21,7 +14,7 @@ tri_backend_open(const char* name, int max_block, const TriBackend** backend, vo
   if (!is_auto && strcmp(name, "host") != 0 && strcmp(name, "cuda") != 0) {
     char msg[160];
     snprintf(msg, sizeof msg, "unknown batch backend \"%.40s\" (expected auto, cuda or host)", name);
-    set_error(error, TRIODE_ERR_BAD_ARG, msg);
+    tri_error_set(error, TRIODE_ERR_BAD_ARG, msg);
     return TRIODE_ERR_BAD_ARG;
   }
   if (is_auto || strcmp(name, "cuda") == 0) {
@@ -35,7 +28,7 @@ tri_backend_open(const char* name, int max_block, const TriBackend** backend, vo
     if (!is_auto) return st;
 #else
     if (!is_auto) {
-      set_error(error, TRIODE_FAILURE, "batch backend \"cuda\" is not available: triode was built without CUDA");
+      tri_error_set(error, TRIODE_FAILURE, "batch backend \"cuda\" is not available: triode was built without CUDA");
       return TRIODE_FAILURE;
     }
 #endif

@@ -36,13 +36,13 @@ tri_k_convnet(const TriKArgs* a, int slot, float* shm)
   const TriKProg* P = a->prog;
   const TriKConvNet* M = &P->u.cn;
   const TriKConvBlock* blocks = (const TriKConvBlock*)tri_k_items(P);
-  const float* W = a->params + (size_t)a->slot_set[slot] * (size_t)P->nparams;
-  float* st = a->state + (size_t)slot * (size_t)P->state_floats;
-  const int n = a->n;
-  const size_t row = (size_t)(a->slot_io ? a->slot_io[slot] : 0) * (size_t)n;
-  const float* in = a->in + row;
-  float* out = a->out + row;
-  const unsigned cur = a->cursor[slot];
+  const TriKSlot s = tri_k_slot(a, slot);
+  const float* W = s.W;
+  float* st = s.st;
+  const int n = s.n;
+  const float* in = s.in;
+  float* out = s.out;
+  const unsigned cur = s.cur;
   for (int t = TRI_TID0; t < n; t += TRI_TSTEP)
     st[blocks[0].ring + tri_k_ring((unsigned)blocks[0].mask, 0, cur + (unsigned)t)] = in[t];
   for (int bi = 0; bi < M->nblocks; ++bi) {

@@ -59,6 +59,31 @@ tri_k_ring(unsigned mask, int row, unsigned p)
   return (unsigned)row * (mask + 1u) + (p & mask);
 }
 
+/* One slot's view of a launch: its weight set, state, audio rows, ring cursor and frame count. */
+typedef struct {
+  const float* W;
+  float* st;
+  const float* in;
+  float* out;
+  unsigned cur;
+  int n;
+} TriKSlot;
+
+TRI_KFN TriKSlot
+tri_k_slot(const TriKArgs* a, int slot)
+{
+  const TriKProg* P = a->prog;
+  const size_t row = (size_t)(a->slot_io ? a->slot_io[slot] : 0) * (size_t)a->n;
+  TriKSlot s;
+  s.W = a->params + (size_t)a->slot_set[slot] * (size_t)P->nparams;
+  s.st = a->state + (size_t)slot * (size_t)P->state_floats;
+  s.in = a->in + row;
+  s.out = a->out + row;
+  s.cur = a->cursor[slot];
+  s.n = a->n;
+  return s;
+}
+
 /* The item array that follows a program header. */
 TRI_KFN const void*
 tri_k_items(const TriKProg* prog)
