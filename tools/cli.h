@@ -14,6 +14,7 @@ enum {
   CLI_BAD_MODEL = 2,
   CLI_BAD_AUDIO = 3, /* unreadable/unsupported input audio, or the output could not be written */
   CLI_INTERNAL = 4,  /* out of memory or an unexpected library failure */
+  CLI_NO_BACKEND = 5, /* --gpu: the batch backend asked for cannot run here (no GPU, built without CUDA) */
 };
 
 /* Subcommands: each takes the arguments that follow its name (argv[0] is the subcommand name). */

@@ -1,6 +1,10 @@
-/* `triode bench [MODELS...]`: option parsing, the model list and the report; the measuring is in bench.c. */
+/*
+ * `triode bench [MODELS...]`: option parsing, the model list and the report; the measuring is in bench.c (one
+ * instance on the CPU) and, with --gpu, in bench_gpu*.c (a batch of many instances).
+ */
 #include "args.h"
 #include "bench.h"
+#include "bench_gpu.h"
 #include "bench_load.h"
 #include "bench_report.h"
 #include "cli.h"
@@ -41,11 +45,29 @@ help_bench(void)
   for (int i = 0; i < presets_count(); i++)
     printf("  preset:%-12s %s\n", presets_get(i)->name, presets_get(i)->description);
   puts("\n"
-       "example:\n"
-       "  triode bench amp.nam preset:a1-standard --block 16,64,256 --isa all\n"
+       "batch mode (--gpu): N instances of each model (default preset:a1-standard) in one batch, every block of\n"
+       "every instance processed by one triode_batch_process call, on a CUDA GPU or with --backend host on this\n"
+       "thread. Each call is timed host to host (input copy, kernels, output copy). For each block size: per-call\n"
+       "latency p50/p99/max in microseconds after 10 untimed warm-up calls, the real-time budget (block / sample\n"
+       "rate), whether p99 fits in it, and the aggregate real-time factor (instances x audio seconds / time).\n"
+       "  --gpu              measure a batch instead of one CPU instance (--isa and --runs do not apply)\n"
+       "  --instances N      instances of each model, 1..16777216 (default 64)\n"
+       "  --backend NAME     auto (CUDA when a GPU is usable, else host; the default), cuda or host\n"
+       "  --block N[,N...]   as above (default 128 with --gpu)\n"
+       "  --seconds S        audio seconds timed per measurement (default 2)\n"
+       "  --find-max         also search the largest N per model whose p99 fits the budget: doubling from\n"
+       "                     --instances, then bisection to 1 %; each probe is a full measurement\n"
+       "  --search-limit S   seconds the search may take per block size, 1..86400 (default 120); when reached,\n"
+       "                     the best N so far is reported as a lower bound\n"
        "\n"
-       "exit status: 0 done, 1 usage error, 2 a model could not be loaded (the others are still measured),\n"
-       "4 internal error");
+       "examples:\n"
+       "  triode bench amp.nam preset:a1-standard --block 16,64,256 --isa all\n"
+       "  triode bench --gpu --instances 4000 --block 64,128 --find-max\n"
+       "  triode bench --gpu --backend host --instances 4 --block 64 --seconds 0.1 --json\n"
+       "\n"
+       "exit status: 0 done, 1 usage error, 2 a model could not be loaded or the batch cannot run it (the others\n"
+       "are still measured), 4 internal error, 5 the --gpu backend is not available here (no GPU, or built\n"
+       "without CUDA)");
 }
 
 /* Adds one level name (NULL = default) unless already there. */
@@ -151,18 +173,43 @@ run_all(const BenchOptions* options, const char* const* models, int num_models, 
   return rc;
 }
 
-/* Parses the options into `o` and the models into `models`; returns CLI_OK, CLI_USAGE or -1 after the help. */
+/* What --gpu needs and what it cannot use; prints what is wrong. */
+static bool
+check_gpu_options(bool gpu, const ArgList* isas, bool runs_given, bool gpu_option_given)
+{
+  if (!gpu && gpu_option_given) {
+    cli_error("bench: --instances, --backend, --find-max and --search-limit need --gpu (see 'triode help bench')");
+    return false;
+  }
+  if (gpu && (isas->count > 0 || runs_given)) {
+    cli_error("bench: --%s does not apply to --gpu", isas->count > 0 ? "isa" : "runs");
+    return false;
+  }
+  return true;
+}
+
+/*
+ * Parses the options into `o` (and `g` with --gpu, then *gpu is true) and the models into `models`; returns
+ * CLI_OK, CLI_USAGE or -1 after the help.
+ */
 static int
-parse_options(int argc, char** argv, BenchOptions* o, bool* json, const char** models, int* num_models)
+parse_options(int argc, char** argv, BenchOptions* o, BenchGpuOptions* g, bool* gpu, bool* json,
+              const char** models, int* num_models)
 {
   ArgList blocks = {{NULL}, 0}, isas = {{NULL}, 0};
+  bool runs_given = false, instances_given = false, search_given = false;
   const ArgSpec specs[] = {
     {"block", 0, ARG_LIST, &blocks, 0, 0, NULL},
     {"seconds", 0, ARG_DOUBLE, &o->seconds, 0.01, 3600, NULL},
-    {"runs", 0, ARG_INT, &o->runs, 1, 1000, NULL},
+    {"runs", 0, ARG_INT, &o->runs, 1, 1000, &runs_given},
     {"isa", 0, ARG_LIST, &isas, 0, 0, NULL},
     {"fast-tanh", 0, ARG_FLAG, &o->fast_tanh, 0, 0, NULL},
     {"json", 0, ARG_FLAG, json, 0, 0, NULL},
+    {"gpu", 0, ARG_FLAG, gpu, 0, 0, NULL},
+    {"instances", 0, ARG_INT, &g->instances, 1, 1 << 24, &instances_given},
+    {"backend", 0, ARG_STRING, &g->backend, 0, 0, NULL},
+    {"find-max", 0, ARG_FLAG, &g->find_max, 0, 0, NULL},
+    {"search-limit", 0, ARG_DOUBLE, &g->search_limit, 1, 86400, &search_given},
   };
   ArgsResult parsed =
     args_parse("bench", argc, argv, specs, (int)(sizeof specs / sizeof specs[0]), models, argc, num_models);
@@ -170,12 +217,24 @@ parse_options(int argc, char** argv, BenchOptions* o, bool* json, const char** m
     help_bench();
     return -1;
   }
-  if (parsed != ARGS_OK || !parse_list(o, &blocks, parse_block_token) || !parse_list(o, &isas, parse_isa_token))
+  const bool gpu_option_given = instances_given || g->backend || g->find_max || search_given;
+  if (parsed != ARGS_OK || !check_gpu_options(*gpu, &isas, runs_given, gpu_option_given) ||
+      !parse_list(o, &blocks, parse_block_token) || !parse_list(o, &isas, parse_isa_token))
     return CLI_USAGE;
   if (o->num_blocks == 0)
-    o->blocks[o->num_blocks++] = 64;
+    o->blocks[o->num_blocks++] = *gpu ? 128 : 64;
   if (o->num_isas == 0)
     add_isa(o, NULL);
+  if (!g->backend)
+    g->backend = "auto";
+  if (strcmp(g->backend, "auto") != 0 && strcmp(g->backend, "cuda") != 0 && strcmp(g->backend, "host") != 0) {
+    cli_error("bench: unknown --backend '%s' (auto, cuda or host)", g->backend);
+    return CLI_USAGE;
+  }
+  memcpy(g->blocks, o->blocks, sizeof g->blocks);
+  g->num_blocks = o->num_blocks;
+  g->seconds = o->seconds;
+  g->fast_tanh = o->fast_tanh;
   return CLI_OK;
 }
 
@@ -186,7 +245,11 @@ cmd_bench(int argc, char** argv)
   memset(&o, 0, sizeof o);
   o.seconds = 2.0;
   o.runs = 5;
-  bool json = false;
+  BenchGpuOptions g;
+  memset(&g, 0, sizeof g);
+  g.instances = 64;
+  g.search_limit = 120.0;
+  bool json = false, gpu = false;
   enum { NAME_LENGTH = 64 };
   const int capacity = argc > presets_count() ? argc : presets_count();
   const char** models = malloc(sizeof(char*) * (size_t)capacity);
@@ -198,8 +261,8 @@ cmd_bench(int argc, char** argv)
     return CLI_INTERNAL;
   }
   int num_models = 0;
-  int rc = parse_options(argc, argv, &o, &json, models, &num_models);
-  if (rc == CLI_OK && num_models == 0) {
+  int rc = parse_options(argc, argv, &o, &g, &gpu, &json, models, &num_models);
+  if (rc == CLI_OK && num_models == 0 && !gpu) {
     /* No model named: every preset. */
     for (; num_models < presets_count(); num_models++) {
       char* name = preset_names + (size_t)num_models * NAME_LENGTH;
@@ -208,7 +271,7 @@ cmd_bench(int argc, char** argv)
     }
   }
   if (rc == CLI_OK)
-    rc = run_all(&o, models, num_models, json);
+    rc = gpu ? bench_gpu_main(&g, models, num_models, json) : run_all(&o, models, num_models, json);
   free(models);
   free(preset_names);
   return rc < 0 ? CLI_OK : rc;

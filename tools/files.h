@@ -10,4 +10,14 @@ files_make_dirs(const char* path);
 int
 files_write_text(const char* path, const char* text);
 
+/*
+ * The paths ("DIR/NAME") of the regular files in `dir` whose name ends with `suffix` (".nam"), sorted by name so
+ * that a run does not depend on the directory's order. Returns CLI_OK with *count ≥ 0, or CLI_USAGE (not a
+ * readable directory) / CLI_INTERNAL after a message. Free the list with files_list_free().
+ */
+int
+files_list(const char* dir, const char* suffix, char*** paths, int* count);
+void
+files_list_free(char** paths, int count);
+
 #endif /* TRIODE_TOOLS_FILES_H */

@@ -18,8 +18,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { CHUNK_FRAMES = 4096 };
-
 void
 render_options_init(RenderOptions* o)
 {
@@ -67,9 +65,8 @@ model_sink(void* context, float* data, long frames)
   return p->down ? resampler_push(p->down, data, frames, write_sink, p) : write_sink(p, data, frames);
 }
 
-/* Averages `in_channels` interleaved channels into the first `frames` samples of `data`. */
-static void
-downmix(float* data, long frames, int in_channels)
+void
+render_downmix(float* data, long frames, int in_channels)
 {
   for (long i = 0; i < frames; i++) {
     float sum = 0.0f;
@@ -104,7 +101,7 @@ pad_to_length(Pipeline* p)
 static bool
 run_stream(Pipeline* p, AudioReader* reader, const AudioFormat* format, RenderStats* stats, bool show_progress)
 {
-  float* chunk = malloc(sizeof(float) * CHUNK_FRAMES * (size_t)format->channels);
+  float* chunk = malloc(sizeof(float) * RENDER_CHUNK_FRAMES * (size_t)format->channels);
   if (!chunk) {
     cli_error("out of memory");
     return false;
@@ -113,13 +110,13 @@ run_stream(Pipeline* p, AudioReader* reader, const AudioFormat* format, RenderSt
   progress_begin(&progress, format->frames, show_progress && format->frames > 5LL * format->sample_rate);
   bool ok = true;
   for (;;) {
-    long n = audio_reader_read(reader, chunk, CHUNK_FRAMES);
+    long n = audio_reader_read(reader, chunk, RENDER_CHUNK_FRAMES);
     if (n < 0)
       ok = false;
     if (n <= 0)
       break;
     if (p->channels != format->channels)
-      downmix(chunk, n, format->channels);
+      render_downmix(chunk, n, format->channels);
     levels_add(&stats->input, chunk, n * p->channels);
     p->read += n;
     ok = p->up ? resampler_push(p->up, chunk, n, model_sink, p) : model_sink(p, chunk, n);
@@ -134,9 +131,8 @@ run_stream(Pipeline* p, AudioReader* reader, const AudioFormat* format, RenderSt
   return ok && pad_to_length(p);
 }
 
-/* Writing over the input while reading it would destroy it. */
-static bool
-same_file(const char* a, const char* b)
+bool
+render_same_file(const char* a, const char* b)
 {
   struct stat sa, sb;
   return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
@@ -196,7 +192,7 @@ render_file(const char* model_path, const char* in_path, const char* out_path, c
   memset(stats, 0, sizeof *stats);
   levels_init(&stats->input);
   levels_init(&stats->output);
-  if (same_file(in_path, out_path)) {
+  if (render_same_file(in_path, out_path)) {
     cli_error("the output '%s' is the input file; choose another output name", out_path);
     return CLI_USAGE;
   }

@@ -9,6 +9,9 @@
 
 #include <stdbool.h>
 
+/* Frames per read of the input file. The batch render reads as much, so its resamplers see the same chunks. */
+enum { RENDER_CHUNK_FRAMES = 4096 };
+
 typedef struct {
   long block;          /* frames per process call and the instance's max_block */
   bool fast_tanh;      /* TriodeLoadOptions */
@@ -46,5 +49,20 @@ render_options_init(RenderOptions* options);
 int
 render_file(const char* model_path, const char* in_path, const char* out_path, const RenderOptions* options,
             RenderStats* stats);
+
+/* Averages `in_channels` interleaved channels into the first `frames` samples of `data` (--mono). */
+void
+render_downmix(float* data, long frames, int in_channels);
+
+/* Whether two paths name one existing file: writing over the input while reading it would destroy it. */
+bool
+render_same_file(const char* a, const char* b);
+
+/*
+ * Warnings (no frames, NaN or infinite output) and the summary notes of one rendered file. A zero
+ * process_seconds leaves out the model-time line (the batch render reports its time once for all files).
+ */
+void
+render_report(const char* in_path, const char* out_path, const RenderStats* stats);
 
 #endif /* TRIODE_TOOLS_RENDER_H */

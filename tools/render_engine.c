@@ -40,12 +40,12 @@ render_engine_load(RenderEngine* e, const char* model_path, const RenderOptions*
 }
 
 /* Metadata-driven gains (NAM plugin conventions, spec §1.5), each announced or warned about. */
-static void
-compute_gains(RenderEngine* e, const RenderOptions* options)
+void
+render_engine_gains(const TriodeModel* model, const RenderOptions* options, float* input_gain, float* output_gain)
 {
   double in_db = options->input_gain_db, out_db = options->output_gain_db, value;
   if (options->calibrate_given) {
-    if (triode_model_input_level_dbu(e->model, &value)) {
+    if (triode_model_input_level_dbu(model, &value)) {
       in_db += options->calibrate_dbu - value;
       cli_note("calibration: input %.1f dBu, model %.1f dBu -> input gain %+.2f dB", options->calibrate_dbu, value,
                options->calibrate_dbu - value);
@@ -54,15 +54,15 @@ compute_gains(RenderEngine* e, const RenderOptions* options)
     }
   }
   if (options->normalize) {
-    if (triode_model_loudness(e->model, &value)) {
+    if (triode_model_loudness(model, &value)) {
       out_db += -18.0 - value;
       cli_note("normalize: model loudness %.1f dB -> output gain %+.2f dB", value, -18.0 - value);
     } else {
       cli_warn("--normalize ignored: the model has no loudness");
     }
   }
-  e->input_gain = (float)levels_from_db(in_db);
-  e->output_gain = (float)levels_from_db(out_db);
+  *input_gain = (float)levels_from_db(in_db);
+  *output_gain = (float)levels_from_db(out_db);
 }
 
 static int
@@ -116,7 +116,7 @@ render_engine_start(RenderEngine* e, int channels, const RenderOptions* options)
     if (rc != CLI_OK)
       return rc;
   }
-  compute_gains(e, options);
+  render_engine_gains(e->model, options, &e->input_gain, &e->output_gain);
   return CLI_OK;
 }
 

@@ -26,6 +26,12 @@ typedef struct {
 /* Loads the model and checks it can render (1 in, 1 out). Returns a CLI exit code. */
 int
 render_engine_load(RenderEngine* engine, const char* model_path, const RenderOptions* options);
+/*
+ * The linear input and output gains of a render through `model`: --input-gain / --output-gain plus what
+ * --calibrate and --normalize derive from the model's metadata (announced as notes, or warned about).
+ */
+void
+render_engine_gains(const TriodeModel* model, const RenderOptions* options, float* input_gain, float* output_gain);
 /* Creates `channels` instances and applies slim, block size and gains. Returns a CLI exit code. */
 int
 render_engine_start(RenderEngine* engine, int channels, const RenderOptions* options);

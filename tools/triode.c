@@ -14,10 +14,10 @@ typedef struct {
 } Command;
 
 static const Command kCommands[] = {
-  {"render", cmd_render, help_render, "run an audio file through a .nam model"},
+  {"render", cmd_render, help_render, "run audio files through .nam models (--gpu: many at once in a batch)"},
   {"info", cmd_info, help_info, "describe a .nam model (architecture, rates, metadata)"},
   {"demo", cmd_demo, help_demo, "render a synthesized guitar phrase through the demo model"},
-  {"bench", cmd_bench, help_bench, "measure the speed and memory of models and presets"},
+  {"bench", cmd_bench, help_bench, "measure the speed and memory of models (--gpu: latency of a batch)"},
   {"gen-model", cmd_gen_model, help_gen_model, "write a random-weight model of a common preset"},
   {"gen-demo-model", cmd_gen_demo_model, help_gen_demo_model, "write the hand-designed demo model"},
   {"gen-test-audio", cmd_gen_test_audio, NULL, NULL},

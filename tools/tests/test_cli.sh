@@ -414,9 +414,134 @@ case_threads() {
   [ ! -e "$TMP/partial/missing.wav" ] || fail "a failed file left an output"
 }
 
+# The batch render on the host backend (the CUDA kernels' source, run on the CPU) equals the CPU render within
+# 1e-4·max(1, |y|), with the same block size so that both prewarm alike: many files through one model, and one
+# file through every model of a folder.
+case_gpu_render() {
+  need_shared
+  W="$SHARED/models/wavenet.nam"
+  L="$SHARED/models/lstm.nam"
+  "$TRIODE" gen-test-audio "$TMP/st.wav" --channels 2 --rate 44100 --seconds 0.6 || fail "gen-test-audio"
+  "$TRIODE" gen-test-audio "$TMP/mono.wav" --seconds 0.9 --format pcm16 || fail "gen-test-audio"
+  expect 0 "$TRIODE" render --gpu --backend host "$W" "$TMP/st.wav" "$TMP/mono.wav" --out-dir "$TMP/files"
+  stderr_has "batch: host backend, 3 instances in 1 group, blocks of 128"
+  for name in st mono; do
+    expect 0 "$TRIODE" render "$W" "$TMP/$name.wav" "$TMP/cpu_$name.wav" --block 128 --quiet
+    expect 0 "$TRIODE" cmp-f32 "$TMP/files/$name.wav" "$TMP/cpu_$name.wav" --rtol 1e-4
+    [ "$(audio_info "$TMP/files/$name.wav")" = "$(audio_info "$TMP/$name.wav")" ] || fail "$name: length or format"
+  done
+  # One file, gains and --mono, block 64: MODEL IN OUT.
+  expect 0 "$TRIODE" render --gpu --backend host "$L" "$TMP/st.wav" "$TMP/one.wav" --block 64 --mono \
+    --input-gain 6 --output-gain -3 --quiet
+  expect 0 "$TRIODE" render "$L" "$TMP/st.wav" "$TMP/cpu_one.wav" --block 64 --mono --input-gain 6 --output-gain -3 -q
+  expect 0 "$TRIODE" cmp-f32 "$TMP/one.wav" "$TMP/cpu_one.wav" --rtol 1e-4
+  # --models: the stereo file through a WaveNet and an LSTM (two shape groups) into DIR/<model>.wav.
+  mkdir "$TMP/models"
+  cp "$W" "$L" "$TMP/models/"
+  expect 0 "$TRIODE" render --gpu --backend host --models "$TMP/models" "$TMP/st.wav" --out-dir "$TMP/by_model"
+  stderr_has "4 instances in 2 groups"
+  for m in wavenet lstm; do
+    expect 0 "$TRIODE" render "$TMP/models/$m.nam" "$TMP/st.wav" "$TMP/cpu_$m.wav" --block 128 --quiet
+    expect 0 "$TRIODE" cmp-f32 "$TMP/by_model/$m.wav" "$TMP/cpu_$m.wav" --rtol 1e-4
+    cat "$OUT"
+  done
+  # A model the batch refuses is named with the reason (exit 2); the others are still rendered.
+  cp "$SHARED/models/wavenet_condition_dsp.nam" "$TMP/models/"
+  expect 2 "$TRIODE" render --gpu --backend host --models "$TMP/models" "$TMP/mono.wav" --out-dir "$TMP/refused"
+  stderr_has "wavenet_condition_dsp.nam: the batch cannot run this model"
+  stderr_has "condition_dsp"
+  [ -f "$TMP/refused/lstm.wav" ] && [ -f "$TMP/refused/wavenet.wav" ] || fail "a refused model stopped the others"
+  [ ! -e "$TMP/refused/wavenet_condition_dsp.wav" ] || fail "a refused model left an output"
+  # Usage errors.
+  expect 1 "$TRIODE" render --gpu --models "$TMP/models" "$TMP/mono.wav"
+  expect 1 "$TRIODE" render --gpu --models "$TMP/models" "$TMP/mono.wav" "$TMP/st.wav" --out-dir "$TMP/x"
+  expect 1 "$TRIODE" render --backend host "$W" "$TMP/mono.wav" "$TMP/x.wav"
+  expect 1 "$TRIODE" render --models "$TMP/models" "$TMP/mono.wav" --out-dir "$TMP/x"
+  expect 1 "$TRIODE" render --gpu --threads 2 "$W" "$TMP/mono.wav" "$TMP/x.wav"
+  expect 1 "$TRIODE" render --gpu --slim 0.5 "$W" "$TMP/mono.wav" "$TMP/x.wav"
+  expect 1 "$TRIODE" render --gpu --backend opencl "$W" "$TMP/mono.wav" "$TMP/x.wav"
+  expect 1 "$TRIODE" render --gpu --models "$TMP/no_such_dir" "$TMP/mono.wav" --out-dir "$TMP/x"
+  expect 3 "$TRIODE" render --gpu --backend host "$W" "$TMP/missing.wav" "$TMP/mono.wav" --out-dir "$TMP/partial"
+  [ -f "$TMP/partial/mono.wav" ] || fail "a bad input stopped the other files"
+  expect 0 "$TRIODE" help render
+  stdout_has "--models DIR"
+}
+
+# us_of COLUMN: that column of the first "measure" row of the bench --gpu table in $OUT.
+us_of() {
+  awk -v c="$1" '$1 == "measure" { print $c; exit }' "$OUT"
+}
+
+case_gpu_bench() {
+  expect 0 "$TRIODE" bench --gpu --backend host --instances 4 --block 64 --seconds 0.1
+  cat "$OUT"
+  stdout_has "host backend"
+  stdout_has "preset:a1-standard"
+  for column in "budget us" "p50 us" "p99 us" "max us" "fits" "agg RTF"; do stdout_has "$column"; done
+  # Columns: run N/model instances groups block budget p50 p99 max fits RTF build.
+  [ "$(us_of 3)" = 4 ] && [ "$(us_of 5)" = 64 ] || fail "the row is not 4 instances of blocks of 64"
+  [ "$(us_of 6)" = 1333.3 ] || fail "budget of 64 frames at 48 kHz is not 1333.3 us (got '$(us_of 6)')"
+  for column in 7 8 9; do positive "$(us_of $column)" || fail "column $column is not a positive latency"; done
+  expect 0 "$TRIODE" bench --gpu --backend host --instances 4 --block 64 --seconds 0.1 --json
+  cp "$OUT" "$TMP/gpu.json"
+  expect 0 "$TRIODE" json-check --array "$TMP/gpu.json"
+  for key in '"backend"' '"p50_us"' '"p99_us"' '"max_us"' '"budget_us"' '"fits"' '"rtf"' '"instances"'; do
+    grep -q "$key" "$TMP/gpu.json" || fail "bench --gpu --json lacks $key"
+  done
+  # --find-max on a small model, two models in one batch, with a short time limit.
+  expect 0 "$TRIODE" bench --gpu --backend host preset:lstm-1x16 preset:a1-nano --instances 1 --block 32 \
+    --seconds 0.05 --find-max --search-limit 2
+  cat "$OUT"
+  stdout_has "--find-max, block 32"
+  expect 0 "$TRIODE" bench --gpu --backend host preset:lstm-1x16 --instances 2 --block 32 --seconds 0.05 \
+    --find-max --search-limit 1 --json
+  cp "$OUT" "$TMP/find.json"
+  expect 0 "$TRIODE" json-check --array "$TMP/find.json"
+  grep -q '"max_instances_per_model"' "$TMP/find.json" || fail "bench --find-max --json lacks the answer"
+  # Options: batch-only ones need --gpu, CPU-only ones do not apply; a refused model is named (exit 2).
+  expect 1 "$TRIODE" bench --instances 4
+  expect 1 "$TRIODE" bench --gpu --isa scalar
+  expect 1 "$TRIODE" bench --gpu --runs 3
+  expect 1 "$TRIODE" bench --gpu --instances 0
+  expect 1 "$TRIODE" bench --gpu --backend vulkan
+  expect 2 "$TRIODE" bench --gpu --backend host preset:no-such-preset --seconds 0.02
+  expect 0 "$TRIODE" help bench
+  stdout_has "--find-max"
+}
+
+# --backend cuda where it cannot run (no GPU, or built without CUDA): a clear message and exit 5, never a crash.
+# Where it runs, the CUDA render must match the CPU render like the host backend does.
+case_gpu_backend() {
+  need_demo_model
+  M=$DEMO_MODEL
+  "$TRIODE" gen-test-audio "$TMP/in.wav" --seconds 0.4 || fail "gen-test-audio"
+  "$TRIODE" render --gpu --backend cuda "$M" "$TMP/in.wav" "$TMP/cuda.wav" >"$OUT" 2>"$ERR"
+  rc=$?
+  case $rc in
+  0)
+    echo "note [$CASE]: a CUDA device is usable here; checking its output against the CPU"
+    expect 0 "$TRIODE" render "$M" "$TMP/in.wav" "$TMP/cpu.wav" --block 128 --quiet
+    expect 0 "$TRIODE" cmp-f32 "$TMP/cuda.wav" "$TMP/cpu.wav" --rtol 1e-4
+    expect 0 "$TRIODE" bench --gpu --backend cuda --instances 16 --block 128 --seconds 0.1
+    stdout_has "cuda backend"
+    ;;
+  5)
+    cat "$ERR"
+    grep -Eq 'no usable CUDA device|built without CUDA' "$ERR" || fail "no reason given: $(cat "$ERR")"
+    [ ! -e "$TMP/cuda.wav" ] || fail "a failed --backend cuda left an output"
+    expect 5 "$TRIODE" bench --gpu --backend cuda --instances 4 --block 64 --seconds 0.1
+    stderr_has 'batch backend "cuda"'
+    # auto falls back to the host backend.
+    expect 0 "$TRIODE" render --gpu "$M" "$TMP/in.wav" "$TMP/auto.wav"
+    stderr_has "host backend"
+    ;;
+  *) fail "render --gpu --backend cuda exited $rc: $(cat "$ERR")" ;;
+  esac
+}
+
 case "$CASE" in
 exit_codes | oracle | resample | stereo | multichannel | bad_audio | bad_model | options | info_json | demo | \
-  demo_model | bench | gen_model | threads)
+  demo_model | bench | gen_model | threads | gpu_render | gpu_bench | gpu_backend)
   "case_$CASE"
   ;;
 *)
