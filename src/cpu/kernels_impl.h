@@ -5,36 +5,11 @@
 
 #include <stddef.h>
 
-/* exp(x) for x clamped to [-87.3, 88.3]: Cody-Waite reduction by ln 2, degree-7 Taylor polynomial on
-   |r| <= ln2/2 (truncation 2.4e-8 relative), then scaling by 2^k. Within 1 ulp of expf. */
+/* exp(y) = 2^k (1 + p): Cody-Waite reduction y = k ln2 + r with |r| <= ln2/2, and p = expm1(r) by its Taylor
+   series to r^7 (truncation below 2e-8 relative). *s receives 2^k; p is returned. Shared by exp and tanh. */
 static inline tri_vf
-TRI_FN(v_exp_)(tri_vf x)
+TRI_FN(v_exp_parts_)(tri_vf y, tri_vf* s)
 {
-  x = VMIN(VMAX(x, VSET1(-87.3f)), VSET1(88.3f));
-  const tri_vf k = VROUND(VMUL(x, VSET1(1.44269504088896341f)));
-  tri_vf r = VFMA(k, VSET1(-0.693359375f), x);
-  r = VFMA(k, VSET1(2.12194440e-4f), r);
-  tri_vf p = VSET1(1.0f / 5040.0f);
-  p = VFMA(p, r, VSET1(1.0f / 720.0f));
-  p = VFMA(p, r, VSET1(1.0f / 120.0f));
-  p = VFMA(p, r, VSET1(1.0f / 24.0f));
-  p = VFMA(p, r, VSET1(1.0f / 6.0f));
-  p = VFMA(p, r, VSET1(0.5f));
-  p = VFMA(p, r, VSET1(1.0f));
-  p = VFMA(p, r, VSET1(1.0f));
-  return VMUL(p, VPOW2I(k));
-}
-
-/* tanh |x| = (1 - e) / (1 + e) with e = exp(-2|x|) = 2^k (1 + p), p = expm1(r), |r| <= ln2/2 (Taylor to r^7,
-   truncation below 2e-8 relative). Numerator and denominator are each formed with one rounding,
-   (1 - 2^k) - 2^k p and (1 + 2^k) + 2^k p, where 1 -/+ 2^k is exact, so small |x| keep full relative accuracy
-   without a separate series. One division; saturates at |x| >= 9.5 where tanhf is 1. Within 2 ulp of the correctly
-   rounded tanh over all floats (glibc's tanhf is also within 2 ulp of it, so the two differ by at most 3 ulp);
-   swept in the tests. */
-static inline tri_vf
-TRI_FN(v_tanh_)(tri_vf x)
-{
-  const tri_vf y = VMUL(VSET1(-2.0f), VMIN(VABS(x), VSET1(9.5f)));
   const tri_vf k = VROUND(VMUL(y, VSET1(1.44269504088896341f)));
   tri_vf r = VFMA(k, VSET1(-0.693359375f), y);
   r = VFMA(k, VSET1(2.12194440e-4f), r);
@@ -44,8 +19,29 @@ TRI_FN(v_tanh_)(tri_vf x)
   q = VFMA(q, r, VSET1(1.0f / 24.0f));
   q = VFMA(q, r, VSET1(1.0f / 6.0f));
   q = VFMA(q, r, VSET1(0.5f));
-  const tri_vf p = VFMA(q, VMUL(r, r), r);
-  const tri_vf s = VPOW2I(k);
+  *s = VPOW2I(k);
+  return VFMA(q, VMUL(r, r), r);
+}
+
+/* exp(x) for x clamped to [-87.3, 88.3] (2^k stays a normal float). Within 1 ulp of expf. */
+static inline tri_vf
+TRI_FN(v_exp_)(tri_vf x)
+{
+  tri_vf s;
+  const tri_vf p = TRI_FN(v_exp_parts_)(VMIN(VMAX(x, VSET1(-87.3f)), VSET1(88.3f)), &s);
+  return VFMA(s, p, s);
+}
+
+/* tanh |x| = (1 - e) / (1 + e) with e = exp(-2|x|) = s (1 + p). Numerator and denominator are each formed with one
+   rounding, (1 - s) - s p and (1 + s) + s p, where 1 -/+ s is exact, so small |x| keep full relative accuracy
+   without a separate series. One division; saturates at |x| >= 9.5 where tanhf is 1. Within 2 ulp of the correctly
+   rounded tanh over all floats (glibc's tanhf is also within 2 ulp of it, so the two differ by at most 3 ulp);
+   swept in the tests. */
+static inline tri_vf
+TRI_FN(v_tanh_)(tri_vf x)
+{
+  tri_vf s;
+  const tri_vf p = TRI_FN(v_exp_parts_)(VMUL(VSET1(-2.0f), VMIN(VABS(x), VSET1(9.5f))), &s);
   const tri_vf sp = VMUL(s, p); /* exact: s is a power of two */
   const tri_vf num = VSUB(VSUB(VSET1(1.0f), s), sp);
   const tri_vf den = VADD(VADD(VSET1(1.0f), s), sp);
