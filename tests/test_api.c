@@ -12,14 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static TriodeModel* load_shared(const char* name) {
-  char* path = tu_model_path(name);
-  if (!path) fail_msg("model %s not found", name);
-  TriodeModel* m = tu_load(path, NULL);
-  free(path);
-  return m;
-}
-
 static void test_free_null(void** state) {
   (void)state;
   triode_model_free(NULL);
@@ -60,7 +52,7 @@ static const char* metadata(const TriodeModel* m, const char* key) {
 
 static void test_metadata_wavenet(void** state) {
   (void)state;
-  TriodeModel* m = load_shared("wavenet");
+  TriodeModel* m = tu_load_shared("wavenet", NULL);
   double v = 0;
   assert_true(triode_model_loudness(m, &v));
   assert_true(v == -20.020729064941406);
@@ -83,7 +75,7 @@ static void test_metadata_wavenet(void** state) {
   triode_model_free(m);
 
   /* No metadata and no sample rate. */
-  m = load_shared("my_model");
+  m = tu_load_shared("my_model", NULL);
   assert_false(triode_model_loudness(m, &v));
   assert_false(triode_model_input_level_dbu(m, &v));
   assert_false(triode_model_output_level_dbu(m, &v));
@@ -92,7 +84,7 @@ static void test_metadata_wavenet(void** state) {
   triode_model_free(m);
 
   /* A container shows its own top-level metadata. */
-  m = load_shared("A2");
+  m = tu_load_shared("A2", NULL);
   assert_true(triode_model_loudness(m, &v));
   assert_true(v == -26.383899688720703);
   assert_true(triode_model_input_level_dbu(m, &v));
@@ -139,7 +131,7 @@ static void test_counts(void** state) {
       {"A2", 1871 + 12146, 6347, "SlimmableContainer"},
   };
   for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
-    TriodeModel* m = load_shared(counts[i].name);
+    TriodeModel* m = tu_load_shared(counts[i].name, NULL);
     printf("%s: %ld params, prewarm %ld, receptive field %ld\n", counts[i].name, triode_model_num_params(m),
            triode_model_prewarm_samples(m), triode_model_receptive_field(m));
     assert_string_equal(triode_model_architecture(m), counts[i].arch);
@@ -152,7 +144,7 @@ static void test_counts(void** state) {
 
 static void test_instance_api(void** state) {
   (void)state;
-  TriodeModel* m = load_shared("slimmable_wavenet");
+  TriodeModel* m = tu_load_shared("slimmable_wavenet", NULL);
   TriodeInstance* inst = NULL;
   assert_int_equal(triode_instance_new(m, &inst, NULL), TRIODE_SUCCESS);
   assert_ptr_equal(triode_instance_model(inst), m);
@@ -173,7 +165,7 @@ static void test_instance_api(void** state) {
   triode_model_free(m);
 
   /* Not slimmable: nothing done. */
-  m = load_shared("wavenet");
+  m = tu_load_shared("wavenet", NULL);
   assert_int_equal(triode_instance_new(m, &inst, NULL), TRIODE_SUCCESS);
   assert_int_equal(triode_instance_set_slim(inst, 0.5), TRIODE_FAILURE);
   double pts[2];
@@ -190,7 +182,7 @@ static void test_describe(void** state) {
   static const char* const names[] = {"wavenet", "lstm", "A2", "wavenet_a2_max", "synthetic_convnet_bn",
                                       "synthetic_linear_rf64", "slimmable_container"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-    TriodeModel* m = load_shared(names[i]);
+    TriodeModel* m = tu_load_shared(names[i], NULL);
     char* text = triode_model_describe(m, false);
     assert_non_null(text);
     assert_true(strlen(text) > 10);

@@ -55,14 +55,6 @@ static int model_index(const char* label) {
   return -1;
 }
 
-static TriodeModel* load_shared(const char* name) {
-  char* path = tu_model_path(name);
-  if (!path) fail_msg("model %s not found", name);
-  TriodeModel* m = tu_load(path, NULL);
-  free(path);
-  return m;
-}
-
 /* ---- layout units ---------------------------------------------------------------------------------------------- */
 
 static void test_group_bookkeeping(void** state) {
@@ -151,8 +143,8 @@ static void check_rings(const TriKProg* p, int max_block) {
 
 static void test_import_layout(void** state) {
   (void)state;
-  TriodeModel* m1 = load_shared("wavenet");
-  TriodeModel* m2 = load_shared("wavenet");
+  TriodeModel* m1 = tu_load_shared("wavenet", NULL);
+  TriodeModel* m2 = tu_load_shared("wavenet", NULL);
   TriImport a, b;
   assert_int_equal(tri_import(m1, 64, &a, NULL), TRIODE_SUCCESS);
   assert_int_equal(tri_import(m2, 64, &b, NULL), TRIODE_SUCCESS);
@@ -168,7 +160,7 @@ static void test_import_layout(void** state) {
   tri_import_free(&a);
   tri_import_free(&b);
   /* A1 standard at 128 frames: the dilation-512 layer needs 1024 + 128 -> 2048 frames. */
-  TriodeModel* a1 = load_shared("wavenet_a1_standard");
+  TriodeModel* a1 = tu_load_shared("wavenet_a1_standard", NULL);
   assert_int_equal(tri_import(a1, 128, &a, NULL), TRIODE_SUCCESS);
   check_rings(a.prog, 128);
   assert_int_equal(a.prog->cursor_mask, 2047);
@@ -289,9 +281,9 @@ static void test_refusals(void** state) {
   (void)state;
   TriodeBatch* b = NULL;
   assert_int_equal(triode_batch_new("host", 64, &b, NULL), TRIODE_SUCCESS);
-  expect_refused(b, load_shared("wavenet_a2_max"), "condition_dsp");
-  expect_refused(b, load_shared("wavenet_condition_dsp"), "condition_dsp");
-  expect_refused(b, load_shared("synthetic_wavenet_features"), "post-stack head");
+  expect_refused(b, tu_load_shared("wavenet_a2_max", NULL), "condition_dsp");
+  expect_refused(b, tu_load_shared("wavenet_condition_dsp", NULL), "condition_dsp");
+  expect_refused(b, tu_load_shared("synthetic_wavenet_features", NULL), "post-stack head");
   const char* stereo = "{\"version\":\"0.5.4\",\"architecture\":\"Linear\",\"config\":{\"receptive_field\":2,"
                        "\"bias\":false,\"in_channels\":2,\"out_channels\":2},\"weights\":[1,0.5]}";
   expect_refused(b, tu_load_json(stereo, NULL), "2 -> 2 channels");
@@ -490,7 +482,7 @@ static void test_hot_swap(void** state) {
   assert_int_equal(triode_batch_group_count(b), 3); /* wavenet, convnet, slimmable wavenet */
   stream(b, cpu, N, B, &t, 20, "after swap");
   /* A refused swap leaves the instance as it was. */
-  TriodeModel* bad = load_shared("wavenet_condition_dsp");
+  TriodeModel* bad = tu_load_shared("wavenet_condition_dsp", NULL);
   TriodeError err;
   assert_int_equal(triode_batch_set_model(b, 2, bad, &err), TRIODE_FAILURE);
   assert_non_null(strstr(err.message, "condition_dsp"));

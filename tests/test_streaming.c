@@ -33,9 +33,7 @@ static void run(const TriodeModel* m, int max_block, size_t chunk, float* out) {
    reset depends on max_block; it is compared only between runs with the same max_block. */
 static void test_block_sizes(void** state) {
   const char* name = *state;
-  char* path = tu_model_path(name);
-  assert_non_null(path);
-  TriodeModel* m = tu_load(path, NULL);
+  TriodeModel* m = tu_load_shared(name, NULL);
   const bool stateful_prewarm = strcmp(triode_model_architecture(m), "LSTM") == 0;
   static const int sizes[] = {1, 37, 64, 4096};
   float* ref = malloc(N * sizeof *ref);
@@ -60,7 +58,6 @@ static void test_block_sizes(void** state) {
   }
   free(ref);
   free(out);
-  free(path);
   triode_model_free(m);
   assert_true(ok);
 }
@@ -69,9 +66,7 @@ static void test_block_sizes(void** state) {
    output may alias. */
 static void test_restart(void** state) {
   const char* name = *state;
-  char* path = tu_model_path(name);
-  assert_non_null(path);
-  TriodeModel* m = tu_load(path, NULL);
+  TriodeModel* m = tu_load_shared(name, NULL);
   float* a = malloc(N * sizeof *a);
   float* b = malloc(N * sizeof *b);
   assert_non_null(a);
@@ -85,7 +80,6 @@ static void test_restart(void** state) {
   triode_instance_free(inst);
   free(a);
   free(b);
-  free(path);
   triode_model_free(m);
 }
 
@@ -94,9 +88,7 @@ static void test_reset_wavenet(void** state) {
   (void)state;
   static const char* const names[] = {"wavenet", "wavenet_a1_standard", "wavenet_condition_dsp", "A2"};
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-    char* path = tu_model_path(names[k]);
-    assert_non_null(path);
-    TriodeModel* m = tu_load(path, NULL);
+    TriodeModel* m = tu_load_shared(names[k], NULL);
     float* a = malloc(N * sizeof *a);
     float* b = malloc(N * sizeof *b);
     assert_non_null(a);
@@ -114,8 +106,7 @@ static void test_reset_wavenet(void** state) {
     triode_instance_free(inst);
     free(a);
     free(b);
-    free(path);
-    triode_model_free(m);
+      triode_model_free(m);
   }
 }
 

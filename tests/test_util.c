@@ -143,6 +143,14 @@ TriodeModel* tu_load(const char* path, const TriodeLoadOptions* opts) {
   return model;
 }
 
+TriodeModel* tu_load_shared(const char* name, const TriodeLoadOptions* opts) {
+  char* path = tu_model_path(name);
+  if (!path) fail_msg("model %s not found in the shared models", name);
+  TriodeModel* model = tu_load(path, opts);
+  free(path);
+  return model;
+}
+
 TriodeModel* tu_load_json(const char* json, const TriodeLoadOptions* opts) {
   TriodeModel* model = NULL;
   TriodeError err = {0};

@@ -36,6 +36,8 @@ bool tu_compare_f(const char* label, const float* got, const float* want, size_t
 /* Loads a model file; on failure prints the error and fails the current cmocka test. */
 TriodeModel* tu_load(const char* path, const TriodeLoadOptions* opts);
 
+/* Loads shared model `name` (without .nam, from models/ or models/synthetic/); fails the test when missing. */
+TriodeModel* tu_load_shared(const char* name, const TriodeLoadOptions* opts);
 /* Loads JSON text; on failure prints the error and fails the current cmocka test. */
 TriodeModel* tu_load_json(const char* json, const TriodeLoadOptions* opts);
 
