@@ -1,5 +1,6 @@
 /* Output of `triode bench --gpu`: the conditions, one row per measurement and search probe, then the searches'
    answers; or one JSON array of records for scripts. */
+#include "files.h"
 #include "bench_gpu.h"
 
 #include "bench_signal.h"
@@ -125,11 +126,9 @@ bench_gpu_print_json(const BenchGpu* b, FILE* out)
     cJSON* item = i < b->count ? record_json(b, &b->records[i]) : search_json(b, &b->searches[i - b->count]);
     ok = item && cJSON_AddItemToArray(array, item);
   }
-  char* text = ok ? cJSON_Print(array) : NULL;
-  cJSON_Delete(array);
-  if (!text)
+  if (!ok) {
+    cJSON_Delete(array);
     return false;
-  fprintf(out, "%s\n", text);
-  cJSON_free(text);
-  return true;
+  }
+  return files_print_json(array, out);
 }

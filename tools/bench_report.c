@@ -1,4 +1,5 @@
 /* Formatting of the bench records. Load and prewarm times are per model and repeated on each of its rows. */
+#include "files.h"
 #include "bench_report.h"
 
 #include "bench_signal.h"
@@ -74,11 +75,9 @@ bench_print_json(const Bench* b, FILE* out)
     cJSON* item = record_json(b, &b->records[i]);
     ok = item && cJSON_AddItemToArray(array, item);
   }
-  char* text = ok ? cJSON_Print(array) : NULL;
-  cJSON_Delete(array);
-  if (!text)
+  if (!ok) {
+    cJSON_Delete(array);
     return false;
-  fprintf(out, "%s\n", text);
-  cJSON_free(text);
-  return true;
+  }
+  return files_print_json(array, out);
 }

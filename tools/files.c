@@ -133,3 +133,15 @@ files_list_free(char** paths, int count)
     free(paths[i]);
   free(paths);
 }
+
+bool
+files_print_json(cJSON* root, FILE* out)
+{
+  char* text = root ? cJSON_Print(root) : NULL;
+  cJSON_Delete(root);
+  if (!text)
+    return false;
+  fprintf(out, "%s\n", text);
+  cJSON_free(text);
+  return true;
+}

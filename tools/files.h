@@ -2,9 +2,18 @@
 #ifndef TRIODE_TOOLS_FILES_H
 #define TRIODE_TOOLS_FILES_H
 
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdio.h>
+
 /* mkdir -p: creates every missing directory of `path`. Returns CLI_OK, or CLI_BAD_AUDIO/CLI_USAGE after a message. */
 int
 files_make_dirs(const char* path);
+
+/* Prints `root` as indented JSON and a newline to `out`, then deletes it (root may be NULL: out of memory).
+   Returns false when it could not be printed. */
+bool
+files_print_json(cJSON* root, FILE* out);
 
 /* Writes `text` and a final newline to `path`; on failure removes the partial file. Returns a CLI exit code. */
 int
