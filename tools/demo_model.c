@@ -16,6 +16,7 @@
  *   presence lift (+1.5 dB at 1.5-2 kHz), then [1/4, 1/2, 1/4] low-passes with zeros at 24, 12, 8 and 6 kHz:
  *   about -9 dB at 4 kHz and -25 dB or less above 5 kHz, like a guitar speaker.
  */
+#include "nam_json.h"
 #include "demo_model.h"
 
 #include <stdbool.h>
@@ -177,31 +178,13 @@ expected_count(const LayerArray* arrays, int n)
   return total;
 }
 
-/* Weights as the shortest decimal that reads back as the same float, so the file is exact and compact. */
-static cJSON*
-float_item(float v)
-{
-  char text[32];
-  snprintf(text, sizeof text, "%.9g", (double)v);
-  return cJSON_CreateRaw(text);
-}
-
 static cJSON*
 array_config(const LayerArray* a)
 {
-  cJSON* o = cJSON_CreateObject();
-  cJSON_AddNumberToObject(o, "input_size", a->input_size);
-  cJSON_AddNumberToObject(o, "condition_size", 1);
-  cJSON_AddNumberToObject(o, "head_size", a->head_size);
-  cJSON_AddNumberToObject(o, "channels", a->channels);
-  cJSON_AddNumberToObject(o, "kernel_size", K);
-  cJSON* dilations = cJSON_AddArrayToObject(o, "dilations");
+  int dilations[MAX_LAYERS];
   for (int n = 0; n < a->num_layers; n++)
-    cJSON_AddItemToArray(dilations, cJSON_CreateNumber(a->layers[n].dilation));
-  cJSON_AddStringToObject(o, "activation", "Tanh");
-  cJSON_AddBoolToObject(o, "gated", false);
-  cJSON_AddBoolToObject(o, "head_bias", a->head_bias);
-  return o;
+    dilations[n] = a->layers[n].dilation;
+  return nam_json_legacy_array(a->input_size, a->channels, a->head_size, a->head_bias, K, dilations, a->num_layers);
 }
 
 static cJSON*
@@ -249,9 +232,9 @@ demo_model_build(void)
   for (int i = 0; i < 2; i++)
     cJSON_AddItemToArray(layers, array_config(&arrays[i]));
   cJSON_AddNullToObject(config, "head");
-  cJSON_AddItemToObject(config, "head_scale", float_item(kMaster));
+  cJSON_AddItemToObject(config, "head_scale", nam_json_float(kMaster));
   cJSON* weights = cJSON_AddArrayToObject(root, "weights");
   for (int i = 0; i < w.count; i++)
-    cJSON_AddItemToArray(weights, float_item(w.values[i]));
+    cJSON_AddItemToArray(weights, nam_json_float(w.values[i]));
   return root;
 }

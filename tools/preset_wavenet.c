@@ -7,6 +7,7 @@
  * first layers, as an amp's gain does; the final level is then set by preset_level.c. Biases are zero, as in a
  * freshly initialised network: silence in gives exact silence out.
  */
+#include "nam_json.h"
 #include "preset_build.h"
 
 enum { A1_KERNEL = 3, A2_LAYERS = 23, A2_HEAD_KERNEL = 16 };
@@ -33,28 +34,11 @@ typedef struct {
   int num_layers;
 } A1Array;
 
-static void
-add_int_array(cJSON* object, const char* key, const int* values, int count)
-{
-  cJSON* array = cJSON_AddArrayToObject(object, key);
-  for (int i = 0; i < count; i++)
-    cJSON_AddItemToArray(array, cJSON_CreateNumber(values[i]));
-}
-
 static cJSON*
 a1_array_config(const A1Array* a)
 {
-  cJSON* o = cJSON_CreateObject();
-  cJSON_AddNumberToObject(o, "input_size", a->input_size);
-  cJSON_AddNumberToObject(o, "condition_size", 1);
-  cJSON_AddNumberToObject(o, "head_size", a->head_size);
-  cJSON_AddNumberToObject(o, "channels", a->channels);
-  cJSON_AddNumberToObject(o, "kernel_size", A1_KERNEL);
-  add_int_array(o, "dilations", a->dilations, a->num_layers);
-  cJSON_AddStringToObject(o, "activation", "Tanh");
-  cJSON_AddBoolToObject(o, "gated", false);
-  cJSON_AddBoolToObject(o, "head_bias", a->head_bias);
-  return o;
+  return nam_json_legacy_array(a->input_size, a->channels, a->head_size, a->head_bias, A1_KERNEL, a->dilations,
+                               a->num_layers);
 }
 
 /* One non-gated layer with an active layer1x1 (spec §3.4.3): conv + bias, input mixin, layer1x1 + bias. */
@@ -130,8 +114,8 @@ a2_array_config(int channels)
   cJSON_AddNumberToObject(head, "kernel_size", A2_HEAD_KERNEL);
   cJSON_AddBoolToObject(head, "bias", true);
   cJSON_AddNumberToObject(o, "channels", channels);
-  add_int_array(o, "kernel_sizes", kA2Kernels, A2_LAYERS);
-  add_int_array(o, "dilations", kA2Dilations, A2_LAYERS);
+  nam_json_add_ints(o, "kernel_sizes", kA2Kernels, A2_LAYERS);
+  nam_json_add_ints(o, "dilations", kA2Dilations, A2_LAYERS);
   cJSON* activations = cJSON_AddArrayToObject(o, "activation");
   cJSON* gating = cJSON_AddArrayToObject(o, "gating_mode");
   cJSON* secondary = cJSON_AddArrayToObject(o, "secondary_activation");

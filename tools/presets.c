@@ -1,4 +1,5 @@
 /* The preset table, the shared random source and weight list, and the .nam envelope around a family's config. */
+#include "nam_json.h"
 #include "preset_build.h"
 
 #include "cli.h"
@@ -121,15 +122,6 @@ weights_limit(double gain, long fan_in)
   return gain * sqrt(3.0 / (double)fan_in);
 }
 
-/* "%.9g" is enough digits for any float to read back as the same float. */
-static cJSON*
-float_item(float v)
-{
-  char text[32];
-  snprintf(text, sizeof text, "%.9g", (double)v);
-  return cJSON_CreateRaw(text);
-}
-
 static cJSON*
 metadata(const PresetSpec* preset, unsigned long seed)
 {
@@ -150,7 +142,7 @@ attach_weights(cJSON* root, const WeightList* w)
   cJSON* weights = cJSON_AddArrayToObject(root, "weights");
   bool ok = weights && !w->failed;
   for (long i = 0; ok && i < w->count; i++) {
-    cJSON* item = float_item(w->values[i]);
+    cJSON* item = nam_json_float(w->values[i]);
     ok = item && cJSON_AddItemToArray(weights, item);
   }
   return ok && cJSON_AddNumberToObject(root, "sample_rate", 48000);
