@@ -11,7 +11,7 @@ typedef struct {
   TriHist* head_hist; /* one per array */
   TriHist* post_hist; /* one per post-stack conv */
   TriState cond;
-  float *c, *x[2], *xp, *z, *v, *cp, *r, *h, *S, *hout[2], *film, *post[2];
+  float *c, *x[2], *z, *v, *cp, *r, *h, *S, *hout[2], *film, *post[2];
   size_t bytes;
 } WnRun;
 

@@ -24,7 +24,7 @@ tri_wn_run_free(const WaveNet* wn, WnRun* r)
   free(r->head_hist);
   free(r->post_hist);
   tri_state_free(&r->cond);
-  float* bufs[] = {r->c, r->x[0], r->x[1], r->xp, r->z, r->v, r->cp, r->r, r->h, r->S, r->hout[0], r->hout[1],
+  float* bufs[] = {r->c, r->x[0], r->x[1], r->z, r->v, r->cp, r->r, r->h, r->S, r->hout[0], r->hout[1],
                    r->film, r->post[0], r->post[1]};
   for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; ++i) free(bufs[i]);
   free(r);
@@ -88,7 +88,6 @@ tri_wn_run_new(const WaveNet* wn, int max_block, WnRun** out)
     r->c = buf(r, wn->dc, &ok);
     r->x[0] = buf(r, cmax, &ok);
     r->x[1] = buf(r, cmax, &ok);
-    r->xp = buf(r, cmax, &ok);
     r->z = buf(r, zmax, &ok);
     r->v = buf(r, zmax, &ok);
     r->cp = buf(r, wn->dc, &ok);
