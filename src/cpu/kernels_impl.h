@@ -479,6 +479,7 @@ TRI_FN(wn_layer_)(const TriWnFused* f, int n)
 const TriKernels TRI_FN(tri_kernels_) = {
   .isa = TRI_ISA_ID,
   .name = TRI_ISA_NAME,
+  .lanes = TRI_VL,
   .gemm = TRI_FN(gemm_),
   .tanh = TRI_FN(map_tanh_),
   .fast_tanh = TRI_FN(map_fast_tanh_),

@@ -116,7 +116,7 @@ layer_process(const TriKernels* k, const WnArray* a, const WnLayer* L, TriHist* 
     for (int i = 0; i < L->mixin.cin; ++i) rows[j++] = c + (long)i * ldc;
     /* The whole layer in one kernel (same sums, same order). It runs frames as vector lanes, so blocks shorter than
        a vector are left to the unfused path, whose leftover frames run outputs-as-lanes. */
-    if (L->fused_act >= 0 && n >= 16) {
+    if (L->fused_act >= 0 && n >= k->lanes) {
       const TriWnFused f = {rows, j, a->C, L->zwt, L->conv.b, L->fused_act, L->fused_slope, L->l1x1.wt, L->l1x1.b,
                             x.p, x.ld, next.p, next.ld, r->S, ld};
       k->wn_layer(&f, n);
