@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +200,110 @@ test_lstm_primitives(void** state)
   }
 }
 
+/* The LSTM stack kernel (every path: one-register cells, gate-aligned blocks, the generic step) against the
+   formulas stepped in plain C, for shapes around each path's bounds, 1-3 layers and 1-2 inputs, over 300 frames. */
+static void
+lstm_reference(int nl, int I, int H, float* const* wt, float* const* b, const float* x, float* h, float* c, int n,
+               bool fast, float* hs)
+{
+  float* xin = malloc(sizeof(float) * (size_t)(I > H ? I : H));
+  float* q = malloc(sizeof(float) * 4 * (size_t)H);
+  float (*sig)(float) = fast ? tri_fast_sigmoid : tri_sigmoid;
+  float (*th)(float) = fast ? tri_fast_tanh : tanhf;
+  for (int t = 0; t < n; ++t) {
+    int in = I;
+    for (int i = 0; i < I; ++i) xin[i] = x[i * n + t];
+    for (int l = 0; l < nl; ++l) {
+      float* hl = h + l * H;
+      float* cl = c + l * H;
+      for (int r = 0; r < 4 * H; ++r) {
+        float acc = b[l][r];
+        for (int j = 0; j < in; ++j) acc += wt[l][j * 4 * H + r] * xin[j];
+        for (int j = 0; j < H; ++j) acc += wt[l][(in + j) * 4 * H + r] * hl[j];
+        q[r] = acc;
+      }
+      for (int u = 0; u < H; ++u) {
+        cl[u] = sig(q[H + u]) * cl[u] + sig(q[u]) * th(q[2 * H + u]);
+        hl[u] = sig(q[3 * H + u]) * th(cl[u]);
+      }
+      for (int u = 0; u < H; ++u) xin[u] = hl[u];
+      in = H;
+    }
+    memcpy(hs + (size_t)t * H, h + (nl - 1) * H, sizeof(float) * (size_t)H);
+  }
+  free(xin);
+  free(q);
+}
+
+static void
+test_lstm_run(void** state)
+{
+  (void)state;
+  enum { N = 300 };
+  static const int shapes[][3] = {{1, 1, 1}, {1, 1, 3}, {1, 2, 4}, {2, 1, 2}, {3, 1, 4}, {1, 1, 5},  {1, 1, 8},
+                                  {2, 1, 8}, {1, 1, 16}, {2, 2, 16}, {1, 1, 19}, {2, 1, 24}, {1, 1, 32}};
+  for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; ++si) {
+    const int nl = shapes[si][0], I = shapes[si][1], H = shapes[si][2];
+    float *wt[3], *b[3];
+    for (int l = 0; l < nl; ++l) {
+      const int J = (l == 0 ? I : H) + H;
+      wt[l] = malloc(sizeof(float) * (size_t)(J * 4 * H));
+      b[l] = malloc(sizeof(float) * 4 * (size_t)H);
+      for (int i = 0; i < J * 4 * H; ++i) wt[l][i] = frand() * 1.5f / sqrtf((float)J);
+      for (int i = 0; i < 4 * H; ++i) b[l][i] = frand() * 0.5f;
+    }
+    float* x = malloc(sizeof(float) * (size_t)(I * N));
+    for (int i = 0; i < I * N; ++i) x[i] = frand();
+    float h0[3 * 32], c0[3 * 32], want_h[3 * 32], want_c[3 * 32];
+    for (int i = 0; i < nl * H; ++i) h0[i] = frand() * 0.5f, c0[i] = frand();
+    float* want = malloc(sizeof(float) * (size_t)(N * H));
+    float* got = malloc(sizeof(float) * (size_t)(N * H));
+    for (int fast = 0; fast < 2; ++fast) {
+      memcpy(want_h, h0, sizeof h0);
+      memcpy(want_c, c0, sizeof c0);
+      lstm_reference(nl, I, H, wt, b, x, want_h, want_c, N, fast != 0, want);
+      for (int isa = 0; isa < TRI_ISA_COUNT; ++isa) {
+        if (!level_runs((TriIsa)isa)) continue;
+        const TriKernels* k = tri_kernels((TriIsa)isa);
+        float xh[3][64], c[3][32], q[4 * 32];
+        TriLstmLayerRun layers[3];
+        for (int l = 0; l < nl; ++l) {
+          const int in = l == 0 ? I : H;
+          memcpy(xh[l] + in, h0 + l * H, sizeof(float) * (size_t)H);
+          memcpy(c[l], c0 + l * H, sizeof(float) * (size_t)H);
+          layers[l] = (TriLstmLayerRun){in, wt[l], b[l], xh[l], c[l]};
+        }
+        TriLstmLanes lanes;
+        if (4 * H <= 16) tri_lstm_lanes_init(&lanes, H);
+        /* Two calls, so state carries across a call boundary. */
+        for (int part = 0; part < 2; ++part) {
+          const int t0 = part == 0 ? 0 : 117, len = part == 0 ? 117 : N - 117;
+          const TriLstmRun run = {nl, H, layers, 4 * H <= 16 ? &lanes : NULL, x + t0, N, 1, q,
+                                  got + (size_t)t0 * H, H, fast != 0};
+          k->lstm_run(&run, len);
+        }
+        double worst = 0;
+        for (int i = 0; i < N * H; ++i) worst = fmax(worst, fabs((double)got[i] - want[i]));
+        for (int l = 0; l < nl; ++l)
+          for (int u = 0; u < H; ++u) {
+            worst = fmax(worst, fabs((double)c[l][u] - want_c[l * H + u]) / fmax(1.0, fabs(want_c[l * H + u])));
+            worst = fmax(worst, fabs((double)xh[l][(l == 0 ? I : H) + u] - want_h[l * H + u]));
+          }
+        if (worst > 2e-5)
+          printf("lstm_run %s layers %d inputs %d hidden %d fast %d: max |d| = %.3g\n", k->name, nl, I, H, fast, worst);
+        assert_true(worst <= 2e-5);
+      }
+    }
+    for (int l = 0; l < nl; ++l) {
+      free(wt[l]);
+      free(b[l]);
+    }
+    free(x);
+    free(want);
+    free(got);
+  }
+}
+
 /* TRIODE_ISA forces a level when this CPU runs it; an unknown or unsupported name falls back to the best level. */
 static void
 test_isa_environment(void** state)
@@ -225,6 +330,7 @@ main(void)
     cmocka_unit_test(test_conv_products),
     cmocka_unit_test(test_transcendentals),
     cmocka_unit_test(test_lstm_primitives),
+    cmocka_unit_test(test_lstm_run),
     cmocka_unit_test(test_isa_environment),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

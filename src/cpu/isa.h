@@ -5,6 +5,7 @@
 #define TRIODE_CPU_ISA_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 typedef enum {
   TRI_ISA_SCALAR = 0,
@@ -45,6 +46,37 @@ typedef struct {
   int ldS;
 } TriWnFused;
 
+/* An LSTM stack (spec §3.3) over a run of frames, frame by frame through every layer (the layers of one frame are
+   independent of the next frame's first layer, which keeps two dependent chains in flight). Per layer and frame the
+   gates q = b + W [x; h] are formed (bias, then the inputs, then h, in that order) and c, h are updated. */
+typedef struct {
+  int I;           /* inputs: the model's for layer 0, H after */
+  const float* wt; /* (I + H) x 4H, input-major: wt[j * 4H + r], gates in the order i, f, g, o */
+  const float* b;  /* 4H */
+  float* xh;       /* state: I + H floats, h at xh + I (the input slots are scratch) */
+  float* c;        /* state: H */
+} TriLstmLayerRun;
+
+/* Lane tables of the one-register cell (4H <= 16 lanes), built once per model by tri_lstm_lanes_init. */
+typedef struct {
+  int32_t bcast[4][16]; /* bcast[j]: every lane reads lane j */
+  int32_t gate[3][16];  /* lane u < H reads the f, g, o lane of unit u (others read lane 0) */
+  float scale[16], offset[16], glane[16], mask[16];
+} TriLstmLanes;
+void tri_lstm_lanes_init(TriLstmLanes* t, int H);
+
+typedef struct {
+  int nlayers, H;
+  const TriLstmLayerRun* layers;
+  const TriLstmLanes* lanes; /* NULL: the generic step */
+  const float* x;            /* model input i of frame t at x[i * sxi + t * sxt] */
+  long sxi, sxt;
+  float* q;  /* scratch: 4H */
+  float* hs; /* the last layer's h of frame t at hs[t * ldhs + u] */
+  int ldhs;
+  bool fast; /* the reference's fast tanh / sigmoid */
+} TriLstmRun;
+
 typedef struct {
   TriIsa isa;
   const char* name;
@@ -66,6 +98,7 @@ typedef struct {
   void (*leaky)(float* x, int n, float slope);        /* x > 0 ? x : slope * x (ReLU, LeakyReLU, PReLU rows) */
   void (*clamp)(float* x, int n, float lo, float hi); /* Hardtanh */
   void (*wn_layer)(const TriWnFused* f, int n);       /* n frames; see TriWnFused */
+  void (*lstm_run)(const TriLstmRun* r, int n);       /* n frames of an LSTM stack; see TriLstmRun */
 } TriKernels;
 
 /* Highest level this CPU and OS support. */

@@ -408,6 +408,190 @@ TRI_FN(lstm_cell_)(const float* q, float* c, float* h, int H, bool fast)
   }
 }
 
+/* An LSTM stack, frame by frame: the generic step (mat-vec over [x; h], then the cell) for any H and level. */
+static void
+TRI_FN(lstm_run_generic_)(const TriLstmRun* p, int n)
+{
+  const int H = p->H;
+  for (int t = 0; t < n; ++t) {
+    const float* x = p->x + t * p->sxt;
+    long sx = p->sxi;
+    for (int l = 0; l < p->nlayers; ++l) {
+      const TriLstmLayerRun* L = &p->layers[l];
+      for (int i = 0; i < L->I; ++i) L->xh[i] = x[i * sx];
+      const TriGemm g = {L->wt, L->b, 4 * H, L->I + H};
+      TRI_FN(matvec_)(&g, L->xh, p->q);
+      TRI_FN(lstm_cell_)(p->q, L->c, L->xh + L->I, H, p->fast);
+      x = L->xh + L->I;
+      sx = 1;
+    }
+    memcpy(p->hs + (size_t)t * (size_t)p->ldhs, x, (size_t)H * sizeof *x);
+  }
+}
+
+#if TRI_HAS_PERM
+enum { TRI_LSTM_SMALL_LAYERS = 4 };
+/* Lane tables and per-layer weights of the one-register cell, loaded once per call. */
+typedef struct {
+  tri_vi bj[TRI_VL / 4], pf, pg, po;
+  tri_vf scale, offset, glane, mask;
+} TRI_FN(LstmLanesV_);
+
+/* One step of one layer: q = b + sum wx_i x_i + sum wh_j h_j (x given as a vector whose lane i is input i, or as
+   the first input's broadcast when nin is 0), then the cell. */
+static inline void
+TRI_FN(lstm_small_step_)(const TRI_FN(LstmLanesV_)* T, int H, const tri_vf* wx, int nin, tri_vf xin, const tri_vf* wh,
+                         tri_vf b, tri_vf* h, tri_vf* c, bool fast)
+{
+  enum { U = TRI_VL / 4 };
+  tri_vf q = b;
+  if (nin == 0)
+    q = VFMA(wx[0], xin, q);
+  else
+    _Pragma("GCC unroll 4") for (int i = 0; i < U; ++i) if (i < nin) q = VFMA(wx[i], VPERM(xin, T->bj[i]), q);
+  _Pragma("GCC unroll 4") for (int j = 0; j < U; ++j) if (j < H) q = VFMA(wh[j], VPERM(*h, T->bj[j]), q);
+  tri_vf act;
+  if (fast) {
+    act = VFMA(TRI_FN(v_fast_tanh_)(VMUL(q, T->scale)), T->scale, T->offset);
+  } else {
+    const tri_vf sg = TRI_FN(v_sigmoid_)(q), th = TRI_FN(v_tanh_)(q);
+    act = VSELLT(VZERO(), T->glane, th, sg);
+  }
+  const tri_vf f = VMUL(VPERM(act, T->pf), T->mask), g = VMUL(VPERM(act, T->pg), T->mask), o = VPERM(act, T->po);
+  *c = VADD(VMUL(f, *c), VMUL(act, g));
+  *h = VMUL(o, fast ? TRI_FN(v_fast_tanh_)(*c) : TRI_FN(v_tanh_)(*c));
+}
+
+/* Gates that fit one vector (4H <= lanes): a step never leaves the registers, which is what bounds a small cell (its
+   cost is the latency of one dependent chain per frame). h is broadcast lane by lane by permutes, the f, g and o lanes
+   are moved under the i lanes by permutes, and lanes past H are kept at zero. The fast path takes its three
+   sigmoids and one tanh as one tanh of q scaled per lane, since the reference defines its fast sigmoid as
+   (1 + fast_tanh(x / 2)) / 2; the exact path evaluates sigmoid and tanh side by side and picks per lane. A single
+   layer with one input (the common case) keeps everything in named registers. */
+static void
+TRI_FN(lstm_run_small_)(const TriLstmRun* p, int n)
+{
+  enum { U = TRI_VL / 4 };
+  const int H = p->H, G = 4 * H, nl = p->nlayers;
+  const TriLstmLanes* tab = p->lanes;
+  TRI_FN(LstmLanesV_) T;
+  for (int j = 0; j < U; ++j) T.bj[j] = VIDX(tab->bcast[j]);
+  T.pf = VIDX(tab->gate[0]);
+  T.pg = VIDX(tab->gate[1]);
+  T.po = VIDX(tab->gate[2]);
+  T.scale = VLOAD(tab->scale);
+  T.offset = VLOAD(tab->offset);
+  T.glane = VLOAD(tab->glane);
+  T.mask = VLOAD(tab->mask);
+  const bool fast = p->fast;
+  tri_vf h[TRI_LSTM_SMALL_LAYERS], c[TRI_LSTM_SMALL_LAYERS], b[TRI_LSTM_SMALL_LAYERS];
+  tri_vf wx[TRI_LSTM_SMALL_LAYERS][U], wh[TRI_LSTM_SMALL_LAYERS][U];
+  for (int l = 0; l < nl; ++l) {
+    const TriLstmLayerRun* L = &p->layers[l];
+    h[l] = VLOAD_N(L->xh + L->I, H);
+    c[l] = VLOAD_N(L->c, H);
+    b[l] = VLOAD_N(L->b, G);
+    for (int j = 0; j < U; ++j) {
+      wx[l][j] = l > 0 && j < H ? VLOAD_N(L->wt + (size_t)j * (size_t)G, G) : VZERO();
+      wh[l][j] = j < H ? VLOAD_N(L->wt + (size_t)(L->I + j) * (size_t)G, G) : VZERO();
+    }
+  }
+  const int I0 = p->layers[0].I;
+  if (nl == 1 && I0 == 1) {
+    const tri_vf w0 = VLOAD_N(p->layers[0].wt, G);
+    tri_vf hh = h[0], cc = c[0];
+    for (int t = 0; t < n; ++t) {
+      TRI_FN(lstm_small_step_)(&T, H, &w0, 0, VSET1(p->x[t * p->sxt]), wh[0], b[0], &hh, &cc, fast);
+      VSTORE_N(p->hs + (size_t)t * (size_t)p->ldhs, hh, H);
+    }
+    h[0] = hh;
+    c[0] = cc;
+  } else {
+    for (int t = 0; t < n; ++t) {
+      tri_vf q0 = b[0];
+      for (int i = 0; i < I0; ++i)
+        q0 = VFMA(VLOAD_N(p->layers[0].wt + (size_t)i * (size_t)G, G), VSET1(p->x[i * p->sxi + t * p->sxt]), q0);
+      const tri_vf one = VSET1(1.0f);
+      TRI_FN(lstm_small_step_)(&T, H, &one, 0, VZERO(), wh[0], q0, &h[0], &c[0], fast);
+      for (int l = 1; l < nl; ++l) TRI_FN(lstm_small_step_)(&T, H, wx[l], H, h[l - 1], wh[l], b[l], &h[l], &c[l], fast);
+      VSTORE_N(p->hs + (size_t)t * (size_t)p->ldhs, h[nl - 1], H);
+    }
+  }
+  for (int l = 0; l < nl; ++l) {
+    VSTORE_N(p->layers[l].xh + p->layers[l].I, h[l], H);
+    VSTORE_N(p->layers[l].c, c[l], H);
+  }
+}
+#endif
+
+/* H a multiple of the lanes (NG vectors per gate, 4 NG <= 8 accumulators): the gate vectors of one unit block line
+   up, so the products stay in registers through the cell; h goes through memory only to be broadcast. */
+#define TRI_LSTM_ALIGNED(NG)                                                                                         \
+  static void TRI_FN(lstm_run_a##NG##_)(const TriLstmRun* p, int n)                                                  \
+  {                                                                                                                  \
+    enum { NV = 4 * NG };                                                                                            \
+    const int H = p->H, G = 4 * H;                                                                                   \
+    for (int t = 0; t < n; ++t) {                                                                                    \
+      const float* x = p->x + t * p->sxt;                                                                            \
+      long sx = p->sxi;                                                                                              \
+      for (int l = 0; l < p->nlayers; ++l) {                                                                         \
+        const TriLstmLayerRun* L = &p->layers[l];                                                                    \
+        float* h = L->xh + L->I;                                                                                     \
+        tri_vf a[NV];                                                                                                \
+        _Pragma("GCC unroll 8") for (int v = 0; v < NV; ++v) a[v] = VLOAD(L->b + v * TRI_VL);                        \
+        for (int i = 0; i < L->I; ++i) {                                                                             \
+          const tri_vf xi = VSET1(x[i * sx]);                                                                        \
+          const float* w = L->wt + (size_t)i * (size_t)G;                                                            \
+          _Pragma("GCC unroll 8") for (int v = 0; v < NV; ++v) a[v] = VFMA(VLOAD(w + v * TRI_VL), xi, a[v]);         \
+        }                                                                                                            \
+        for (int j = 0; j < H; ++j) {                                                                                \
+          const tri_vf hj = VSET1(h[j]);                                                                             \
+          const float* w = L->wt + (size_t)(L->I + j) * (size_t)G;                                                   \
+          _Pragma("GCC unroll 8") for (int v = 0; v < NV; ++v) a[v] = VFMA(VLOAD(w + v * TRI_VL), hj, a[v]);         \
+        }                                                                                                            \
+        _Pragma("GCC unroll 2") for (int u = 0; u < NG; ++u)                                                         \
+        {                                                                                                            \
+          tri_vf ig, fg, gg, og;                                                                                     \
+          if (p->fast) {                                                                                             \
+            ig = TRI_FN(v_fast_sigmoid_)(a[u]);                                                                      \
+            fg = TRI_FN(v_fast_sigmoid_)(a[NG + u]);                                                                 \
+            gg = TRI_FN(v_fast_tanh_)(a[2 * NG + u]);                                                                \
+            og = TRI_FN(v_fast_sigmoid_)(a[3 * NG + u]);                                                             \
+          } else {                                                                                                   \
+            ig = TRI_FN(v_sigmoid_)(a[u]);                                                                           \
+            fg = TRI_FN(v_sigmoid_)(a[NG + u]);                                                                      \
+            gg = TRI_FN(v_tanh_)(a[2 * NG + u]);                                                                     \
+            og = TRI_FN(v_sigmoid_)(a[3 * NG + u]);                                                                  \
+          }                                                                                                          \
+          const tri_vf cn = VADD(VMUL(fg, VLOAD(L->c + u * TRI_VL)), VMUL(ig, gg));                                  \
+          VSTORE(L->c + u * TRI_VL, cn);                                                                             \
+          VSTORE(h + u * TRI_VL, VMUL(og, p->fast ? TRI_FN(v_fast_tanh_)(cn) : TRI_FN(v_tanh_)(cn)));                \
+        }                                                                                                            \
+        x = h;                                                                                                       \
+        sx = 1;                                                                                                      \
+      }                                                                                                              \
+      memcpy(p->hs + (size_t)t * (size_t)p->ldhs, x, (size_t)H * sizeof *x);                                         \
+    }                                                                                                                \
+  }
+TRI_LSTM_ALIGNED(1)
+TRI_LSTM_ALIGNED(2)
+
+static void
+TRI_FN(lstm_run_)(const TriLstmRun* p, int n)
+{
+#if TRI_HAS_PERM
+  if (p->lanes && 4 * p->H <= TRI_VL && p->nlayers <= TRI_LSTM_SMALL_LAYERS) {
+    TRI_FN(lstm_run_small_)(p, n);
+    return;
+  }
+#endif
+  if (p->H % TRI_VL == 0 && p->H / TRI_VL <= 2) {
+    (p->H == TRI_VL ? TRI_FN(lstm_run_a1_) : TRI_FN(lstm_run_a2_))(p, n);
+    return;
+  }
+  TRI_FN(lstm_run_generic_)(p, n);
+}
+
 /* The fused layer for C channels: per vector of frames, z[C] stays in registers through the activation, the head
    accumulation and the layer1x1 residual. Every sum runs in the same order as the unfused path (bias, then inputs in
    order; the residual added last), so results do not depend on which path ran. */
@@ -494,4 +678,5 @@ const TriKernels TRI_FN(tri_kernels_) = {
   .leaky = TRI_FN(leaky_),
   .clamp = TRI_FN(clamp_),
   .wn_layer = TRI_FN(wn_layer_),
+  .lstm_run = TRI_FN(lstm_run_),
 };

@@ -34,6 +34,10 @@ typedef __m512 tri_vf;
 #define VLOAD_N(p, n) _mm512_maskz_loadu_ps((__mmask16)((1u << (n)) - 1u), p)
 #define TRI_MASKED 1 /* partial vectors are cheap */
 #define VSTORE_N(p, v, n) _mm512_mask_storeu_ps(p, (__mmask16)((1u << (n)) - 1u), v)
+#define TRI_HAS_PERM 1 /* lanes move within a register by an index vector */
+typedef __m512i tri_vi;
+#define VIDX(p) _mm512_loadu_si512((const void*)(p))
+#define VPERM(v, i) _mm512_permutexvar_ps(i, v)
 
 #elif defined(TRI_SIMD_AVX2)
 #include <immintrin.h>
@@ -66,6 +70,10 @@ tri_tail_mask(int n)
 #define VLOAD_N(p, n) _mm256_maskload_ps(p, tri_tail_mask(n))
 #define TRI_MASKED 1
 #define VSTORE_N(p, v, n) _mm256_maskstore_ps(p, tri_tail_mask(n), v)
+#define TRI_HAS_PERM 1
+typedef __m256i tri_vi;
+#define VIDX(p) _mm256_loadu_si256((const __m256i*)(const void*)(p))
+#define VPERM(v, i) _mm256_permutevar8x32_ps(v, i)
 
 #elif defined(TRI_SIMD_SSE2)
 #include <emmintrin.h>
@@ -159,6 +167,9 @@ tri_pow2i(float k)
 
 #ifndef TRI_MASKED
 #define TRI_MASKED 0
+#endif
+#ifndef TRI_HAS_PERM
+#define TRI_HAS_PERM 0
 #endif
 
 /* Partial vectors through a zero-padded stack copy where the ISA has no masked load / store. */

@@ -2,6 +2,7 @@
    across Reset() like the reference; restart restores the file's stored initial state. */
 #include "models/lstm.h"
 #include "core/node.h"
+#include "cpu/isa.h"
 #include "dsp/activation.h"
 #include "format/json_util.h"
 
@@ -12,6 +13,10 @@
 typedef TriLstmLayer LstmLayer;
 typedef TriLstm Lstm;
 
+/* Frames per pass: a block runs layer by layer over runs of this many frames, each layer's h sequence feeding the
+   next layer, so the kernel's per-call setup is paid once per run instead of once per frame. */
+enum { LSTM_RUN = 64 };
+
 /* Each layer keeps its product input [x; h] as one vector, so the cell writes h in place and a step copies only the
    layer's input in (one frame value for layer 0). */
 typedef struct {
@@ -19,6 +24,9 @@ typedef struct {
   size_t* xh_off;
   float* c;    /* nlayers x H */
   float* q;    /* 4H */
+  float* hs;   /* LSTM_RUN x H: the last layer's h sequence, frame-major */
+  TriLstmLayerRun* run; /* per layer: weights and this state's buffers, as the kernel reads them */
+  TriLstmLanes lanes;   /* lane tables of the one-register cell (4H <= 16) */
 } LstmState;
 
 static TriodeStatus
@@ -127,6 +135,8 @@ lstm_state_free(const TriNode* node, void* state)
   free(s->xh_off);
   free(s->c);
   free(s->q);
+  free(s->hs);
+  free(s->run);
   free(s);
 }
 
@@ -147,10 +157,16 @@ lstm_state_new(const TriNode* node, void** state)
   s->xh = calloc(total + maxin + H, sizeof(float));
   s->c = calloc(L * H, sizeof(float));
   s->q = calloc(4 * H, sizeof(float));
-  if (!s->xh_off || !s->xh || !s->c || !s->q) {
+  s->hs = calloc(LSTM_RUN * H, sizeof(float));
+  s->run = calloc(L, sizeof *s->run);
+  if (!s->xh_off || !s->xh || !s->c || !s->q || !s->hs || !s->run) {
     lstm_state_free(node, s);
     return TRIODE_ERR_NO_MEMORY;
   }
+  for (int l = 0; l < m->nlayers; ++l)
+    s->run[l] = (TriLstmLayerRun){m->layers[l].in, m->layers[l].wt, m->layers[l].b, s->xh + s->xh_off[l],
+                                  s->c + (size_t)l * H};
+  if (4 * H <= 16) tri_lstm_lanes_init(&s->lanes, (int)H);
   lstm_state_restart(node, s);
   *state = s;
   return TRIODE_SUCCESS;
@@ -178,20 +194,8 @@ lstm_state_bytes(const TriNode* node, const void* state)
   (void)state;
   const Lstm* m = node->impl;
   const size_t H = (size_t)m->hidden;
-  return sizeof(LstmState) + (3 * (size_t)m->nlayers * H + 2 * (size_t)m->input_size + 5 * H) * sizeof(float);
-}
-
-static void
-lstm_step(const TriKernels* k, const Lstm* m, LstmState* s, int l, const float* v)
-{
-  const LstmLayer* L = &m->layers[l];
-  const int H = m->hidden, I = L->in;
-  float* xh = s->xh + s->xh_off[l];
-  float* c = s->c + (size_t)l * H;
-  for (int i = 0; i < I; ++i) xh[i] = v[i];
-  const TriGemm g = {L->wt, L->b, 4 * H, I + H};
-  k->matvec(&g, xh, s->q);
-  k->lstm_cell(s->q, c, xh + I, H, m->fast);
+  return sizeof(LstmState) + (size_t)m->nlayers * sizeof(TriLstmLayerRun) + (3 * (size_t)m->nlayers * H + 2 * (size_t)m->input_size + (5 + LSTM_RUN) * H) *
+                                sizeof(float);
 }
 
 static void
@@ -200,23 +204,40 @@ lstm_process(const TriNode* node, void* state, const TriKernels* k, const float*
   const Lstm* m = node->impl;
   LstmState* s = state;
   const int H = m->hidden;
-  for (int t = 0; t < n; ++t) {
-    if (m->nlayers == 0) { /* no layers: the input passes through */
-      for (int o = 0; o < node->nout; ++o) out[(long)o * ldout + t] = o < node->nin ? in[(long)o * ldin + t] : 0.0f;
-      continue;
+  if (m->nlayers == 0) { /* no layers: the input passes through */
+    for (int o = 0; o < node->nout; ++o)
+      for (int t = 0; t < n; ++t) out[(long)o * ldout + t] = o < node->nin ? in[(long)o * ldin + t] : 0.0f;
+    return;
+  }
+  for (int t0 = 0; t0 < n; t0 += LSTM_RUN) {
+    const int len = n - t0 < LSTM_RUN ? n - t0 : LSTM_RUN;
+    const TriLstmRun run = {m->nlayers, H,     s->run, 4 * H <= 16 ? &s->lanes : NULL, in + t0, ldin, 1, s->q,
+                            s->hs,      H,     m->fast};
+    k->lstm_run(&run, len);
+    for (int t = 0; t < len; ++t) {
+      const float* hl = s->hs + (size_t)t * H;
+      for (int o = 0; o < node->nout; ++o) {
+        const float* wr = m->head_w + (size_t)o * H;
+        float acc = 0.0f;
+        for (int j = 0; j < H; ++j) acc += wr[j] * hl[j];
+        out[(long)o * ldout + t0 + t] = acc + m->head_b[o];
+      }
     }
-    /* Layer 0 reads the frame's input column; later layers read the previous layer's new h. */
-    float* x0 = s->xh; /* layer 0's input slots */
-    for (int i = 0; i < m->input_size; ++i) x0[i] = in[(long)i * ldin + t];
-    lstm_step(k, m, s, 0, x0);
-    for (int l = 1; l < m->nlayers; ++l) lstm_step(k, m, s, l, s->xh + s->xh_off[l - 1] + m->layers[l - 1].in);
-    const float* hl = s->xh + s->xh_off[m->nlayers - 1] + m->layers[m->nlayers - 1].in;
-    for (int o = 0; o < node->nout; ++o) {
-      const float* wr = m->head_w + (size_t)o * H;
-      float acc = 0.0f;
-      for (int j = 0; j < H; ++j) acc += wr[j] * hl[j];
-      out[(long)o * ldout + t] = acc + m->head_b[o];
-    }
+  }
+}
+
+/* The lane tables of the one-register cell (see TriLstmLanes); lanes are numbered for the widest vector. */
+void
+tri_lstm_lanes_init(TriLstmLanes* t, int H)
+{
+  for (int l = 0; l < 16; ++l) {
+    for (int j = 0; j < 4; ++j) t->bcast[j][l] = j;
+    for (int k = 0; k < 3; ++k) t->gate[k][l] = l < H ? (k + 1) * H + l : 0;
+    const bool g = l >= 2 * H && l < 3 * H;
+    t->scale[l] = g ? 1.0f : 0.5f;
+    t->offset[l] = g ? 0.0f : 0.5f;
+    t->glane[l] = g ? 1.0f : 0.0f;
+    t->mask[l] = l < H ? 1.0f : 0.0f;
   }
 }
 
