@@ -53,9 +53,12 @@ typedef struct {
   int I;           /* inputs: the model's for layer 0, H after */
   const float* wt; /* (I + H) x 4H, input-major: wt[j * 4H + r], gates in the order i, f, g, o */
   const float* b;  /* 4H */
-  float* xh;       /* state: I + H floats, h at xh + I (the input slots are scratch) */
-  float* c;        /* state: H */
+  float* xh;       /* state: I + H floats, h at xh + I (the input slots are scratch), then TRI_LSTM_SLACK floats */
+  float* c;        /* state: H floats, then TRI_LSTM_SLACK */
 } TriLstmLayerRun;
+
+/* Floats of scratch after each state buffer: the kernels may write whole vectors past H. */
+enum { TRI_LSTM_SLACK = 16 };
 
 /* Lane tables of the one-register cell (4H <= 16 lanes), built once per model by tri_lstm_lanes_init. */
 typedef struct {
@@ -71,9 +74,12 @@ typedef struct {
   const TriLstmLanes* lanes; /* NULL: the generic step */
   const float* x;            /* model input i of frame t at x[i * sxi + t * sxt] */
   long sxi, sxt;
-  float* q;  /* scratch: 4H */
-  float* hs; /* the last layer's h of frame t at hs[t * ldhs + u] */
-  int ldhs;
+  float* q;  /* scratch: 4H floats, then TRI_LSTM_SLACK zeros */
+  const float* hw; /* head: nout x H */
+  const float* hb; /* nout */
+  int nout;
+  float* out; /* output o of frame t at out[o * ldout + t] = hb[o] + sum_j hw[o][j] h[j] */
+  long ldout;
   bool fast; /* the reference's fast tanh / sigmoid */
 } TriLstmRun;
 

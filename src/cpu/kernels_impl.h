@@ -408,24 +408,56 @@ TRI_FN(lstm_cell_)(const float* q, float* c, float* h, int H, bool fast)
   }
 }
 
-/* An LSTM stack, frame by frame: the generic step (mat-vec over [x; h], then the cell) for any H and level. */
+/* An LSTM stack, frame by frame: the generic step (mat-vec over [x; h], then the cell) for any H and level. The cell
+   runs whole vectors over the slack after q, c and h (see TriLstmRun), so the next step's loads of c and h are
+   forwarded from whole-vector stores instead of waiting on masked ones; the extra lanes hold finite scratch. */
+/* The head of an LSTM stack for frame t from the last layer's h, summed in the reference's order. */
+static inline void
+TRI_FN(lstm_head_)(const TriLstmRun* p, const float* h, int t)
+{
+  for (int o = 0; o < p->nout; ++o) {
+    const float* w = p->hw + (size_t)o * (size_t)p->H;
+    float acc = 0.0f;
+    for (int j = 0; j < p->H; ++j) acc += w[j] * h[j];
+    p->out[o * p->ldout + t] = acc + p->hb[o];
+  }
+}
+
+/* An LSTM stack, frame by frame: the generic step (mat-vec over [x; h], then the cell) for any H and level. The cell
+   runs whole vectors over the slack after q, c and h (see TriLstmRun), so the next step's loads of c and h are
+   forwarded from whole-vector stores instead of waiting on masked ones; the extra lanes hold finite scratch. */
 static void
 TRI_FN(lstm_run_generic_)(const TriLstmRun* p, int n)
 {
   const int H = p->H;
+  float* q = p->q;
   for (int t = 0; t < n; ++t) {
     const float* x = p->x + t * p->sxt;
     long sx = p->sxi;
     for (int l = 0; l < p->nlayers; ++l) {
       const TriLstmLayerRun* L = &p->layers[l];
+      float* h = L->xh + L->I;
       for (int i = 0; i < L->I; ++i) L->xh[i] = x[i * sx];
       const TriGemm g = {L->wt, L->b, 4 * H, L->I + H};
-      TRI_FN(matvec_)(&g, L->xh, p->q);
-      TRI_FN(lstm_cell_)(p->q, L->c, L->xh + L->I, H, p->fast);
-      x = L->xh + L->I;
+      TRI_FN(matvec_)(&g, L->xh, q);
+      for (int u = 0; u < H; u += TRI_VL) {
+        const tri_vf qi = VLOAD(q + u), qf = VLOAD(q + H + u), qg = VLOAD(q + 2 * H + u), qo = VLOAD(q + 3 * H + u);
+        tri_vf cn, hn;
+        if (p->fast) {
+          cn = VADD(VMUL(TRI_FN(v_fast_sigmoid_)(qf), VLOAD(L->c + u)),
+                    VMUL(TRI_FN(v_fast_sigmoid_)(qi), TRI_FN(v_fast_tanh_)(qg)));
+          hn = VMUL(TRI_FN(v_fast_sigmoid_)(qo), TRI_FN(v_fast_tanh_)(cn));
+        } else {
+          cn = VADD(VMUL(TRI_FN(v_sigmoid_)(qf), VLOAD(L->c + u)), VMUL(TRI_FN(v_sigmoid_)(qi), TRI_FN(v_tanh_)(qg)));
+          hn = VMUL(TRI_FN(v_sigmoid_)(qo), TRI_FN(v_tanh_)(cn));
+        }
+        VSTORE(L->c + u, cn);
+        VSTORE(h + u, hn);
+      }
+      x = h;
       sx = 1;
     }
-    memcpy(p->hs + (size_t)t * (size_t)p->ldhs, x, (size_t)H * sizeof *x);
+    TRI_FN(lstm_head_)(p, x, t);
   }
 }
 
@@ -502,7 +534,9 @@ TRI_FN(lstm_run_small_)(const TriLstmRun* p, int n)
     tri_vf hh = h[0], cc = c[0];
     for (int t = 0; t < n; ++t) {
       TRI_FN(lstm_small_step_)(&T, H, &w0, 0, VSET1(p->x[t * p->sxt]), wh[0], b[0], &hh, &cc, fast);
-      VSTORE_N(p->hs + (size_t)t * (size_t)p->ldhs, hh, H);
+      float hv[TRI_VL];
+      VSTORE(hv, hh);
+      TRI_FN(lstm_head_)(p, hv, t);
     }
     h[0] = hh;
     c[0] = cc;
@@ -514,7 +548,9 @@ TRI_FN(lstm_run_small_)(const TriLstmRun* p, int n)
       const tri_vf one = VSET1(1.0f);
       TRI_FN(lstm_small_step_)(&T, H, &one, 0, VZERO(), wh[0], q0, &h[0], &c[0], fast);
       for (int l = 1; l < nl; ++l) TRI_FN(lstm_small_step_)(&T, H, wx[l], H, h[l - 1], wh[l], b[l], &h[l], &c[l], fast);
-      VSTORE_N(p->hs + (size_t)t * (size_t)p->ldhs, h[nl - 1], H);
+      float hv[TRI_VL];
+      VSTORE(hv, h[nl - 1]);
+      TRI_FN(lstm_head_)(p, hv, t);
     }
   }
   for (int l = 0; l < nl; ++l) {
@@ -570,7 +606,7 @@ TRI_FN(lstm_run_small_)(const TriLstmRun* p, int n)
         x = h;                                                                                                       \
         sx = 1;                                                                                                      \
       }                                                                                                              \
-      memcpy(p->hs + (size_t)t * (size_t)p->ldhs, x, (size_t)H * sizeof *x);                                         \
+      TRI_FN(lstm_head_)(p, x, t);                                                                                   \
     }                                                                                                                \
   }
 TRI_LSTM_ALIGNED(1)

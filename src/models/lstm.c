@@ -13,10 +13,6 @@
 typedef TriLstmLayer LstmLayer;
 typedef TriLstm Lstm;
 
-/* Frames per pass: a block runs layer by layer over runs of this many frames, each layer's h sequence feeding the
-   next layer, so the kernel's per-call setup is paid once per run instead of once per frame. */
-enum { LSTM_RUN = 64 };
-
 /* Each layer keeps its product input [x; h] as one vector, so the cell writes h in place and a step copies only the
    layer's input in (one frame value for layer 0). */
 typedef struct {
@@ -24,10 +20,16 @@ typedef struct {
   size_t* xh_off;
   float* c;    /* nlayers x H */
   float* q;    /* 4H */
-  float* hs;   /* LSTM_RUN x H: the last layer's h sequence, frame-major */
   TriLstmLayerRun* run; /* per layer: weights and this state's buffers, as the kernel reads them */
   TriLstmLanes lanes;   /* lane tables of the one-register cell (4H <= 16) */
 } LstmState;
+
+/* Floats per layer in the c buffer: H and the kernels' slack. */
+static size_t
+c_stride(int H)
+{
+  return (size_t)H + TRI_LSTM_SLACK;
+}
 
 static TriodeStatus
 lstm_parse(TriLoadCtx* ctx, const cJSON* cfg, const char* path, TriNode* node)
@@ -121,7 +123,7 @@ lstm_state_restart(const TriNode* node, void* state)
   LstmState* s = state;
   for (int l = 0; l < m->nlayers; ++l) {
     memcpy(s->xh + s->xh_off[l] + m->layers[l].in, m->layers[l].h0, (size_t)m->hidden * sizeof(float));
-    memcpy(s->c + (size_t)l * m->hidden, m->layers[l].c0, (size_t)m->hidden * sizeof(float));
+    memcpy(s->c + (size_t)l * c_stride(m->hidden), m->layers[l].c0, (size_t)m->hidden * sizeof(float));
   }
 }
 
@@ -135,7 +137,6 @@ lstm_state_free(const TriNode* node, void* state)
   free(s->xh_off);
   free(s->c);
   free(s->q);
-  free(s->hs);
   free(s->run);
   free(s);
 }
@@ -152,20 +153,19 @@ lstm_state_new(const TriNode* node, void** state)
   size_t total = 0;
   for (int l = 0; s->xh_off && l < m->nlayers; ++l) {
     s->xh_off[l] = total;
-    total += (size_t)m->layers[l].in + H;
+    total += (size_t)m->layers[l].in + H + TRI_LSTM_SLACK;
   }
   s->xh = calloc(total + maxin + H, sizeof(float));
-  s->c = calloc(L * H, sizeof(float));
-  s->q = calloc(4 * H, sizeof(float));
-  s->hs = calloc(LSTM_RUN * H, sizeof(float));
+  s->c = calloc(L * c_stride((int)H), sizeof(float));
+  s->q = calloc(4 * H + TRI_LSTM_SLACK, sizeof(float));
   s->run = calloc(L, sizeof *s->run);
-  if (!s->xh_off || !s->xh || !s->c || !s->q || !s->hs || !s->run) {
+  if (!s->xh_off || !s->xh || !s->c || !s->q || !s->run) {
     lstm_state_free(node, s);
     return TRIODE_ERR_NO_MEMORY;
   }
   for (int l = 0; l < m->nlayers; ++l)
     s->run[l] = (TriLstmLayerRun){m->layers[l].in, m->layers[l].wt, m->layers[l].b, s->xh + s->xh_off[l],
-                                  s->c + (size_t)l * H};
+                                  s->c + (size_t)l * c_stride((int)H)};
   if (4 * H <= 16) tri_lstm_lanes_init(&s->lanes, (int)H);
   lstm_state_restart(node, s);
   *state = s;
@@ -193,9 +193,11 @@ lstm_state_bytes(const TriNode* node, const void* state)
 {
   (void)state;
   const Lstm* m = node->impl;
-  const size_t H = (size_t)m->hidden;
-  return sizeof(LstmState) + (size_t)m->nlayers * sizeof(TriLstmLayerRun) + (3 * (size_t)m->nlayers * H + 2 * (size_t)m->input_size + (5 + LSTM_RUN) * H) *
-                                sizeof(float);
+  const size_t H = (size_t)m->hidden, L = (size_t)(m->nlayers > 0 ? m->nlayers : 1);
+  const size_t maxin = (size_t)(m->input_size > m->hidden ? m->input_size : m->hidden);
+  size_t floats = maxin + H + L * c_stride(m->hidden) + 4 * H + TRI_LSTM_SLACK;
+  for (int l = 0; l < m->nlayers; ++l) floats += (size_t)m->layers[l].in + H + TRI_LSTM_SLACK;
+  return sizeof(LstmState) + L * (sizeof(size_t) + sizeof(TriLstmLayerRun)) + floats * sizeof(float);
 }
 
 static void
@@ -209,21 +211,12 @@ lstm_process(const TriNode* node, void* state, const TriKernels* k, const float*
       for (int t = 0; t < n; ++t) out[(long)o * ldout + t] = o < node->nin ? in[(long)o * ldin + t] : 0.0f;
     return;
   }
-  for (int t0 = 0; t0 < n; t0 += LSTM_RUN) {
-    const int len = n - t0 < LSTM_RUN ? n - t0 : LSTM_RUN;
-    const TriLstmRun run = {m->nlayers, H,     s->run, 4 * H <= 16 ? &s->lanes : NULL, in + t0, ldin, 1, s->q,
-                            s->hs,      H,     m->fast};
-    k->lstm_run(&run, len);
-    for (int t = 0; t < len; ++t) {
-      const float* hl = s->hs + (size_t)t * H;
-      for (int o = 0; o < node->nout; ++o) {
-        const float* wr = m->head_w + (size_t)o * H;
-        float acc = 0.0f;
-        for (int j = 0; j < H; ++j) acc += wr[j] * hl[j];
-        out[(long)o * ldout + t0 + t] = acc + m->head_b[o];
-      }
-    }
-  }
+  /* One call runs the whole block: the kernel keeps small states in registers across frames. */
+  const TriLstmRun run = {m->nlayers, H,         s->run,    4 * H <= 16 ? &s->lanes : NULL,
+                          in,         ldin,      1,         s->q,
+                          m->head_w,  m->head_b, node->nout, out,
+                          ldout,      m->fast};
+  k->lstm_run(&run, n);
 }
 
 /* The lane tables of the one-register cell (see TriLstmLanes); lanes are numbered for the widest vector. */
