@@ -169,7 +169,7 @@ test_lstm_primitives(void** state)
 {
   (void)state;
   enum { H = 19, J = 23 };
-  float wt[J * 4 * H], bias[4 * H], xv[J], q[4 * H], want_q[4 * H];
+  float wt[J * 4 * H], bias[4 * H], xv[J], q[4 * H + TRI_LSTM_SLACK] = {0}, want_q[4 * H];
   for (int i = 0; i < J * 4 * H; ++i) wt[i] = frand();
   for (int i = 0; i < 4 * H; ++i) bias[i] = frand();
   for (int i = 0; i < J; ++i) xv[i] = frand();
@@ -185,7 +185,7 @@ test_lstm_primitives(void** state)
     k->matvec(&g, xv, q);
     for (int o = 0; o < 4 * H; ++o) assert_float_equal(q[o], want_q[o], 1e-5f * (1.0f + fabsf(want_q[o])));
     for (int fast = 0; fast < 2; ++fast) {
-      float c[H], h[H], c2[H];
+      float c[H + TRI_LSTM_SLACK], h[H + TRI_LSTM_SLACK], c2[H];
       for (int i = 0; i < H; ++i) c[i] = c2[i] = frand();
       k->lstm_cell(q, c, h, H, fast != 0);
       for (int i = 0; i < H; ++i) {

@@ -100,6 +100,7 @@ typedef struct {
   /* y[o] = bias[o] + sum_j wt[j * cout + o] * x[j] (one frame; the LSTM's gate product). */
   void (*matvec)(const TriGemm* g, const float* x, float* y);
   /* LSTM cell on gates q = [i; f; g; o] (4H): c = s(f) c + s(i) t(g); h = s(o) t(c). fast: reference fast tanh. */
+  /* q, c and h are each followed by TRI_LSTM_SLACK floats: the cell reads q's (finite) and may overwrite c's, h's. */
   void (*lstm_cell)(const float* q, float* c, float* h, int H, bool fast);
   void (*leaky)(float* x, int n, float slope);        /* x > 0 ? x : slope * x (ReLU, LeakyReLU, PReLU rows) */
   void (*clamp)(float* x, int n, float lo, float hi); /* Hardtanh */

@@ -386,12 +386,11 @@ TRI_FN(lstm_cell_)(const float* q, float* c, float* h, int H, bool fast)
     return;
   }
 #endif
+  /* Whole vectors over the slack after q, c and h (see TriLstmRun): the next step's loads of c and h are then
+     forwarded from whole-vector stores instead of waiting on masked ones; the extra lanes hold finite scratch. */
   for (int t = 0; t < H; t += TRI_VL) {
-    const int m = H - t < TRI_VL ? H - t : TRI_VL;
-#define TRI_LD(p) (m == TRI_VL ? VLOAD(p) : VLOAD_N(p, m))
-    const tri_vf qi = TRI_LD(q + t), qf = TRI_LD(q + H + t), qg = TRI_LD(q + 2 * H + t), qo = TRI_LD(q + 3 * H + t);
-    const tri_vf cv = TRI_LD(c + t);
-#undef TRI_LD
+    const tri_vf qi = VLOAD(q + t), qf = VLOAD(q + H + t), qg = VLOAD(q + 2 * H + t), qo = VLOAD(q + 3 * H + t);
+    const tri_vf cv = VLOAD(c + t);
     tri_vf cn, hn;
     if (fast) {
       cn = VADD(VMUL(TRI_FN(v_fast_sigmoid_)(qf), cv), VMUL(TRI_FN(v_fast_sigmoid_)(qi), TRI_FN(v_fast_tanh_)(qg)));
@@ -400,19 +399,11 @@ TRI_FN(lstm_cell_)(const float* q, float* c, float* h, int H, bool fast)
       cn = VADD(VMUL(TRI_FN(v_sigmoid_)(qf), cv), VMUL(TRI_FN(v_sigmoid_)(qi), TRI_FN(v_tanh_)(qg)));
       hn = VMUL(TRI_FN(v_sigmoid_)(qo), TRI_FN(v_tanh_)(cn));
     }
-    if (m == TRI_VL) {
-      VSTORE(c + t, cn);
-      VSTORE(h + t, hn);
-    } else {
-      VSTORE_N(c + t, cn, m);
-      VSTORE_N(h + t, hn, m);
-    }
+    VSTORE(c + t, cn);
+    VSTORE(h + t, hn);
   }
 }
 
-/* An LSTM stack, frame by frame: the generic step (mat-vec over [x; h], then the cell) for any H and level. The cell
-   runs whole vectors over the slack after q, c and h (see TriLstmRun), so the next step's loads of c and h are
-   forwarded from whole-vector stores instead of waiting on masked ones; the extra lanes hold finite scratch. */
 /* The head of an LSTM stack for frame t from the last layer's h, summed in the reference's order. */
 static inline void
 TRI_FN(lstm_head_)(const TriLstmRun* p, const float* h, int t)
@@ -425,14 +416,12 @@ TRI_FN(lstm_head_)(const TriLstmRun* p, const float* h, int t)
   }
 }
 
-/* An LSTM stack, frame by frame: the generic step (mat-vec over [x; h], then the cell) for any H and level. The cell
-   runs whole vectors over the slack after q, c and h (see TriLstmRun), so the next step's loads of c and h are
-   forwarded from whole-vector stores instead of waiting on masked ones; the extra lanes hold finite scratch. */
+/* An LSTM stack, frame by frame: the generic step (mat-vec over [x; h], then the cell) for any H and level; the
+   state buffers carry the cell's slack (see TriLstmRun). */
 static void
 TRI_FN(lstm_run_generic_)(const TriLstmRun* p, int n)
 {
   const int H = p->H;
-  float* q = p->q;
   for (int t = 0; t < n; ++t) {
     const float* x = p->x + t * p->sxt;
     long sx = p->sxi;
@@ -441,21 +430,8 @@ TRI_FN(lstm_run_generic_)(const TriLstmRun* p, int n)
       float* h = L->xh + L->I;
       for (int i = 0; i < L->I; ++i) L->xh[i] = x[i * sx];
       const TriGemm g = {L->wt, L->b, 4 * H, L->I + H};
-      TRI_FN(matvec_)(&g, L->xh, q);
-      for (int u = 0; u < H; u += TRI_VL) {
-        const tri_vf qi = VLOAD(q + u), qf = VLOAD(q + H + u), qg = VLOAD(q + 2 * H + u), qo = VLOAD(q + 3 * H + u);
-        tri_vf cn, hn;
-        if (p->fast) {
-          cn = VADD(VMUL(TRI_FN(v_fast_sigmoid_)(qf), VLOAD(L->c + u)),
-                    VMUL(TRI_FN(v_fast_sigmoid_)(qi), TRI_FN(v_fast_tanh_)(qg)));
-          hn = VMUL(TRI_FN(v_fast_sigmoid_)(qo), TRI_FN(v_fast_tanh_)(cn));
-        } else {
-          cn = VADD(VMUL(TRI_FN(v_sigmoid_)(qf), VLOAD(L->c + u)), VMUL(TRI_FN(v_sigmoid_)(qi), TRI_FN(v_tanh_)(qg)));
-          hn = VMUL(TRI_FN(v_sigmoid_)(qo), TRI_FN(v_tanh_)(cn));
-        }
-        VSTORE(L->c + u, cn);
-        VSTORE(h + u, hn);
-      }
+      TRI_FN(matvec_)(&g, L->xh, p->q);
+      TRI_FN(lstm_cell_)(p->q, L->c, h, H, p->fast);
       x = h;
       sx = 1;
     }
@@ -471,18 +447,13 @@ typedef struct {
   tri_vf scale, offset, glane, mask;
 } TRI_FN(LstmLanesV_);
 
-/* One step of one layer: q = b + sum wx_i x_i + sum wh_j h_j (x given as a vector whose lane i is input i, or as
-   the first input's broadcast when nin is 0), then the cell. */
+/* One step of one layer from q = b + sum wx_i x_i (the inputs' part, formed by the caller): adds sum wh_j h_j,
+   then the cell. */
 static inline void
-TRI_FN(lstm_small_step_)(const TRI_FN(LstmLanesV_)* T, int H, const tri_vf* wx, int nin, tri_vf xin, const tri_vf* wh,
-                         tri_vf b, tri_vf* h, tri_vf* c, bool fast)
+TRI_FN(lstm_small_step_)(const TRI_FN(LstmLanesV_)* T, int H, tri_vf q, const tri_vf* wh, tri_vf* h, tri_vf* c,
+                         bool fast)
 {
   enum { U = TRI_VL / 4 };
-  tri_vf q = b;
-  if (nin == 0)
-    q = VFMA(wx[0], xin, q);
-  else
-    _Pragma("GCC unroll 4") for (int i = 0; i < U; ++i) if (i < nin) q = VFMA(wx[i], VPERM(xin, T->bj[i]), q);
   _Pragma("GCC unroll 4") for (int j = 0; j < U; ++j) if (j < H) q = VFMA(wh[j], VPERM(*h, T->bj[j]), q);
   tri_vf act;
   if (fast) {
@@ -535,7 +506,7 @@ TRI_FN(lstm_run_small_)(const TriLstmRun* p, int n)
     const tri_vf w0 = VLOAD_N(p->layers[0].wt, G);
     tri_vf hh = h[0], cc = c[0];
     for (int t = 0; t < n; ++t) {
-      TRI_FN(lstm_small_step_)(&T, H, &w0, 0, VSET1(p->x[t * p->sxt]), wh[0], b[0], &hh, &cc, fast);
+      TRI_FN(lstm_small_step_)(&T, H, VFMA(w0, VSET1(p->x[t * p->sxt]), b[0]), wh[0], &hh, &cc, fast);
       float hv[TRI_VL];
       VSTORE(hv, hh);
       TRI_FN(lstm_head_)(p, hv, t);
@@ -547,9 +518,12 @@ TRI_FN(lstm_run_small_)(const TriLstmRun* p, int n)
       tri_vf q0 = b[0];
       for (int i = 0; i < I0; ++i)
         q0 = VFMA(VLOAD_N(p->layers[0].wt + (size_t)i * (size_t)G, G), VSET1(p->x[i * p->sxi + t * p->sxt]), q0);
-      const tri_vf one = VSET1(1.0f);
-      TRI_FN(lstm_small_step_)(&T, H, &one, 0, VZERO(), wh[0], q0, &h[0], &c[0], fast);
-      for (int l = 1; l < nl; ++l) TRI_FN(lstm_small_step_)(&T, H, wx[l], H, h[l - 1], wh[l], b[l], &h[l], &c[l], fast);
+      TRI_FN(lstm_small_step_)(&T, H, q0, wh[0], &h[0], &c[0], fast);
+      for (int l = 1; l < nl; ++l) {
+        tri_vf q = b[l];
+        _Pragma("GCC unroll 4") for (int i = 0; i < U; ++i) if (i < H) q = VFMA(wx[l][i], VPERM(h[l - 1], T.bj[i]), q);
+        TRI_FN(lstm_small_step_)(&T, H, q, wh[l], &h[l], &c[l], fast);
+      }
       float hv[TRI_VL];
       VSTORE(hv, h[nl - 1]);
       TRI_FN(lstm_head_)(p, hv, t);
