@@ -606,11 +606,65 @@ TRI_FN(lstm_run_)(const TriLstmRun* p, int n)
 
 /* The fused layer for C channels: per vector of frames, z[C] stays in registers through the activation, the head
    accumulation and the layer1x1 residual. Every sum runs in the same order as the unfused path (bias, then inputs in
-   order; the residual added last), so results do not depend on which path ran. */
+   order; the residual added last), so results do not depend on which path ran. With few channels, one vector of
+   frames leaves too few independent FMA chains to cover the FMA latency, so whole groups of TRI_WN_FV(C) vectors
+   run side by side (same sums per frame; the leftover vectors run one at a time). */
+#define TRI_WN_FV(C) ((C) * 4 <= TRI_ACC ? 4 : (C) * 2 <= TRI_ACC ? 2 : 1)
+static inline tri_vf
+TRI_FN(wn_act_)(const TriWnFused* f, tri_vf z)
+{
+  if (f->act == TRI_FUSED_TANH) return TRI_FN(v_tanh_)(z);
+  if (f->act == TRI_FUSED_FASTTANH) return TRI_FN(v_fast_tanh_)(z);
+  return VSELLT(VZERO(), z, z, VMUL(VSET1(f->slope), z));
+}
 #define TRI_WN_FUSED(C)                                                                                              \
   static void TRI_FN(wn_layer_c##C##_)(const TriWnFused* f, int n)                                                   \
   {                                                                                                                  \
-    for (int t = 0; t < n; t += TRI_VL) {                                                                            \
+    enum { FV = TRI_WN_FV(C) };                                                                                      \
+    int t = 0;                                                                                                       \
+    for (; FV > 1 && t + FV * TRI_VL <= n; t += FV * TRI_VL) {                                                       \
+      tri_vf z[FV][C];                                                                                               \
+      _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                            \
+      {                                                                                                              \
+        const tri_vf b = VSET1(f->zb[r]);                                                                            \
+        _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) z[v][r] = b;                                            \
+      }                                                                                                              \
+      for (int j = 0; j < f->nrows; ++j) {                                                                           \
+        tri_vf xv[FV];                                                                                               \
+        _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) xv[v] = VLOAD(f->rows[j] + t + v * TRI_VL);             \
+        const float* w = f->zwt + (size_t)j * C;                                                                     \
+        _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                          \
+        {                                                                                                            \
+          const tri_vf wr = VSET1(w[r]);                                                                             \
+          _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) z[v][r] = VFMA(wr, xv[v], z[v][r]);                   \
+        }                                                                                                            \
+      }                                                                                                              \
+      _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                            \
+      {                                                                                                              \
+        float* s = f->S + (size_t)r * (size_t)f->ldS + t;                                                            \
+        _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v)                                                         \
+        {                                                                                                            \
+          z[v][r] = TRI_FN(wn_act_)(f, z[v][r]);                                                                     \
+          VSTORE(s + v * TRI_VL, VADD(VLOAD(s + v * TRI_VL), z[v][r]));                                              \
+        }                                                                                                            \
+      }                                                                                                              \
+      _Pragma("GCC unroll 8") for (int o = 0; o < C; ++o)                                                            \
+      {                                                                                                              \
+        const tri_vf b = VSET1(f->l1b[o]);                                                                           \
+        tri_vf acc[FV];                                                                                              \
+        _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) acc[v] = b;                                             \
+        _Pragma("GCC unroll 8") for (int i = 0; i < C; ++i)                                                          \
+        {                                                                                                            \
+          const tri_vf w = VSET1(f->l1wt[i * C + o]);                                                                \
+          _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) acc[v] = VFMA(w, z[v][i], acc[v]);                    \
+        }                                                                                                            \
+        const float* xo = f->x + (size_t)o * (size_t)f->ldx + t;                                                     \
+        float* yo = f->next + (size_t)o * (size_t)f->ldnext + t;                                                     \
+        _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v)                                                         \
+            VSTORE(yo + v * TRI_VL, VADD(VLOAD(xo + v * TRI_VL), acc[v]));                                           \
+      }                                                                                                              \
+    }                                                                                                                \
+    for (; t < n; t += TRI_VL) {                                                                                     \
       const int m = n - t < TRI_VL ? n - t : TRI_VL;                                                                 \
       const bool full = m == TRI_VL;                                                                                 \
       tri_vf z[C];                                                                                                   \
@@ -622,12 +676,7 @@ TRI_FN(lstm_run_)(const TriLstmRun* p, int n)
       }                                                                                                              \
       _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                            \
       {                                                                                                              \
-        if (f->act == TRI_FUSED_TANH)                                                                                \
-          z[r] = TRI_FN(v_tanh_)(z[r]);                                                                              \
-        else if (f->act == TRI_FUSED_FASTTANH)                                                                       \
-          z[r] = TRI_FN(v_fast_tanh_)(z[r]);                                                                         \
-        else                                                                                                         \
-          z[r] = VSELLT(VZERO(), z[r], z[r], VMUL(VSET1(f->slope), z[r]));                                           \
+        z[r] = TRI_FN(wn_act_)(f, z[r]);                                                                             \
         float* s = f->S + (size_t)r * (size_t)f->ldS + t;                                                            \
         if (full)                                                                                                    \
           VSTORE(s, VADD(VLOAD(s), z[r]));                                                                           \
