@@ -26,25 +26,35 @@ typedef struct {
 } TriGemm;
 
 /* One whole WaveNet layer of the common shape (no FiLM, no gating, layer1x1 without FiLM, no head1x1, B = C <= 8):
-   z = conv+mixin product, a = act(z), S += a, next = x + L1 a + b1, with the block kept in registers. */
+   z = conv+mixin product, a = act(z), S += a, next = x + L1 a + b1, with the block kept in registers.
+   The layer's constant part: built once per instance (the history offsets depend on its row stride), so a block
+   only passes the pointers of TriWnIo. */
 enum { TRI_FUSED_TANH, TRI_FUSED_FASTTANH, TRI_FUSED_LEAKY };
 enum { TRI_FUSED_MAX_C = 8 };
 typedef struct {
-  const float* const* rows; /* conv rows (history, one per tap and channel) then condition rows */
-  int nrows, C;
-  const float* zwt; /* nrows x C */
+  int C;
+  int nhist;        /* conv rows: one per tap and channel, oldest tap first */
+  const long* off;  /* nhist offsets of those rows from the layer input x (its history: rows of a fixed stride) */
+  int ncond;        /* condition (mixin) rows, after the conv rows */
+  const float* zwt; /* (nhist + ncond) x C */
   const float* zb;  /* C */
   int act;          /* TRI_FUSED_* */
   float slope;      /* TRI_FUSED_LEAKY: 0 for ReLU */
   const float* l1wt; /* C x C, input-major: l1wt[i * C + o] */
   const float* l1b;  /* C */
-  const float* x;    /* layer input, C rows of stride ldx */
+} TriWnFused;
+
+/* One block's buffers for a fused layer. */
+typedef struct {
+  const float* x; /* layer input: the current block of its history (C rows of stride ldx) */
   int ldx;
+  const float* c; /* condition, ncond rows of stride ldc */
+  int ldc;
   float* next; /* layer output, C rows of stride ldnext */
   int ldnext;
   float* S; /* head accumulator, C rows of stride ldS */
   int ldS;
-} TriWnFused;
+} TriWnIo;
 
 /* An LSTM stack (spec §3.3) over a run of frames, frame by frame through every layer (the layers of one frame are
    independent of the next frame's first layer, which keeps two dependent chains in flight). Per layer and frame the
@@ -104,7 +114,7 @@ typedef struct {
   void (*lstm_cell)(const float* q, float* c, float* h, int H, bool fast);
   void (*leaky)(float* x, int n, float slope);        /* x > 0 ? x : slope * x (ReLU, LeakyReLU, PReLU rows) */
   void (*clamp)(float* x, int n, float lo, float hi); /* Hardtanh */
-  void (*wn_layer)(const TriWnFused* f, int n);       /* n frames; see TriWnFused */
+  void (*wn_layer)(const TriWnFused* f, const TriWnIo* io, int n); /* n frames; see TriWnFused */
   void (*lstm_run)(const TriLstmRun* r, int n);       /* n frames of an LSTM stack; see TriLstmRun */
 } TriKernels;
 

@@ -617,67 +617,85 @@ TRI_FN(wn_act_)(const TriWnFused* f, tri_vf z)
   if (f->act == TRI_FUSED_FASTTANH) return TRI_FN(v_fast_tanh_)(z);
   return VSELLT(VZERO(), z, z, VMUL(VSET1(f->slope), z));
 }
-#define TRI_WN_FUSED(C)                                                                                              \
-  static void TRI_FN(wn_layer_c##C##_)(const TriWnFused* f, int n)                                                   \
+/* The rows of the conv + mixin product: the history rows at their offsets from x, then the condition rows. ROW
+   is a statement over `p` (the row's frame t) and `w` (its C weights). */
+#define TRI_WN_ROWS(C, f, io, t, ROW)                                                                                 \
+  do {                                                                                                               \
+    const float* w = (f)->zwt;                                                                                       \
+    const float* xb = (io)->x + (t);                                                                                 \
+    for (int j = 0; j < (f)->nhist; ++j, w += C) {                                                                   \
+      const float* p = xb + (f)->off[j];                                                                             \
+      ROW;                                                                                                           \
+    }                                                                                                                \
+    const float* p = (io)->c + (t);                                                                                  \
+    for (int j = 0; j < (f)->ncond; ++j, w += C, p += (io)->ldc) { ROW; }                                            \
+  } while (0)
+/* FV whole vectors of frames from frame t. */
+#define TRI_WN_GROUP(C, FV)                                                                                          \
+  static inline void TRI_FN(wn_group_c##C##_v##FV##_)(const TriWnFused* f, const TriWnIo* io, int t)                 \
   {                                                                                                                  \
-    enum { FV = TRI_WN_FV(C) };                                                                                      \
-    int t = 0;                                                                                                       \
-    for (; FV > 1 && t + FV * TRI_VL <= n; t += FV * TRI_VL) {                                                       \
-      tri_vf z[FV][C];                                                                                               \
+    tri_vf z[FV][C];                                                                                                 \
+    _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                              \
+    {                                                                                                                \
+      const tri_vf b = VSET1(f->zb[r]);                                                                              \
+      _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) z[v][r] = b;                                              \
+    }                                                                                                                \
+    TRI_WN_ROWS(C, f, io, t, {                                                                                          \
+      tri_vf xv[FV];                                                                                                 \
+      _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) xv[v] = VLOAD(p + v * TRI_VL);                            \
       _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                            \
       {                                                                                                              \
-        const tri_vf b = VSET1(f->zb[r]);                                                                            \
-        _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) z[v][r] = b;                                            \
+        const tri_vf wr = VSET1(w[r]);                                                                               \
+        _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) z[v][r] = VFMA(wr, xv[v], z[v][r]);                     \
       }                                                                                                              \
-      for (int j = 0; j < f->nrows; ++j) {                                                                           \
-        tri_vf xv[FV];                                                                                               \
-        _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) xv[v] = VLOAD(f->rows[j] + t + v * TRI_VL);             \
-        const float* w = f->zwt + (size_t)j * C;                                                                     \
-        _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                          \
-        {                                                                                                            \
-          const tri_vf wr = VSET1(w[r]);                                                                             \
-          _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) z[v][r] = VFMA(wr, xv[v], z[v][r]);                   \
-        }                                                                                                            \
-      }                                                                                                              \
-      _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                            \
+    });                                                                                                              \
+    _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                              \
+    {                                                                                                                \
+      float* s = io->S + (size_t)r * (size_t)io->ldS + t;                                                            \
+      _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v)                                                           \
       {                                                                                                              \
-        float* s = f->S + (size_t)r * (size_t)f->ldS + t;                                                            \
-        _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v)                                                         \
-        {                                                                                                            \
-          z[v][r] = TRI_FN(wn_act_)(f, z[v][r]);                                                                     \
-          VSTORE(s + v * TRI_VL, VADD(VLOAD(s + v * TRI_VL), z[v][r]));                                              \
-        }                                                                                                            \
-      }                                                                                                              \
-      _Pragma("GCC unroll 8") for (int o = 0; o < C; ++o)                                                            \
-      {                                                                                                              \
-        const tri_vf b = VSET1(f->l1b[o]);                                                                           \
-        tri_vf acc[FV];                                                                                              \
-        _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) acc[v] = b;                                             \
-        _Pragma("GCC unroll 8") for (int i = 0; i < C; ++i)                                                          \
-        {                                                                                                            \
-          const tri_vf w = VSET1(f->l1wt[i * C + o]);                                                                \
-          _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) acc[v] = VFMA(w, z[v][i], acc[v]);                    \
-        }                                                                                                            \
-        const float* xo = f->x + (size_t)o * (size_t)f->ldx + t;                                                     \
-        float* yo = f->next + (size_t)o * (size_t)f->ldnext + t;                                                     \
-        _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v)                                                         \
-            VSTORE(yo + v * TRI_VL, VADD(VLOAD(xo + v * TRI_VL), acc[v]));                                           \
+        z[v][r] = TRI_FN(wn_act_)(f, z[v][r]);                                                                       \
+        VSTORE(s + v * TRI_VL, VADD(VLOAD(s + v * TRI_VL), z[v][r]));                                                \
       }                                                                                                              \
     }                                                                                                                \
+    _Pragma("GCC unroll 8") for (int o = 0; o < C; ++o)                                                              \
+    {                                                                                                                \
+      const tri_vf b = VSET1(f->l1b[o]);                                                                             \
+      tri_vf acc[FV];                                                                                                \
+      _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) acc[v] = b;                                               \
+      _Pragma("GCC unroll 8") for (int i = 0; i < C; ++i)                                                            \
+      {                                                                                                              \
+        const tri_vf w = VSET1(f->l1wt[i * C + o]);                                                                  \
+        _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) acc[v] = VFMA(w, z[v][i], acc[v]);                      \
+      }                                                                                                              \
+      const float* xo = io->x + (size_t)o * (size_t)io->ldx + t;                                                     \
+      float* yo = io->next + (size_t)o * (size_t)io->ldnext + t;                                                     \
+      _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) VSTORE(yo + v * TRI_VL, VADD(VLOAD(xo + v * TRI_VL), acc[v])); \
+    }                                                                                                                \
+  }
+#define TRI_WN_FUSED(C)                                                                                              \
+  TRI_WN_GROUP(C, 4)                                                                                                 \
+  TRI_WN_GROUP(C, 2)                                                                                                 \
+  static void TRI_FN(wn_layer_c##C##_)(const TriWnFused* f, const TriWnIo* io, int n)                                \
+  {                                                                                                                  \
+    int t = 0;                                                                                                       \
+    if (TRI_WN_FV(C) >= 4)                                                                                           \
+      for (; t + 4 * TRI_VL <= n; t += 4 * TRI_VL) TRI_FN(wn_group_c##C##_v4_)(f, io, t);                            \
+    if (TRI_WN_FV(C) >= 2)                                                                                           \
+      for (; t + 2 * TRI_VL <= n; t += 2 * TRI_VL) TRI_FN(wn_group_c##C##_v2_)(f, io, t);                            \
     for (; t < n; t += TRI_VL) {                                                                                     \
       const int m = n - t < TRI_VL ? n - t : TRI_VL;                                                                 \
       const bool full = m == TRI_VL;                                                                                 \
       tri_vf z[C];                                                                                                   \
       _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r) z[r] = VSET1(f->zb[r]);                                    \
-      for (int j = 0; j < f->nrows; ++j) {                                                                           \
-        const tri_vf xv = full ? VLOAD(f->rows[j] + t) : VLOAD_N(f->rows[j] + t, m);                                 \
-        const float* w = f->zwt + (size_t)j * C;                                                                     \
+      TRI_WN_ROWS(C, f, io, t, {                                                                                        \
+        const tri_vf xv = full ? VLOAD(p) : VLOAD_N(p, m);                                                           \
         _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r) z[r] = VFMA(VSET1(w[r]), xv, z[r]);                      \
-      }                                                                                                              \
+      });                                                                                                            \
       _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                            \
       {                                                                                                              \
         z[r] = TRI_FN(wn_act_)(f, z[r]);                                                                             \
-        float* s = f->S + (size_t)r * (size_t)f->ldS + t;                                                            \
+        float* s = io->S + (size_t)r * (size_t)io->ldS + t;                                                          \
         if (full)                                                                                                    \
           VSTORE(s, VADD(VLOAD(s), z[r]));                                                                           \
         else                                                                                                         \
@@ -687,8 +705,8 @@ TRI_FN(wn_act_)(const TriWnFused* f, tri_vf z)
       {                                                                                                              \
         tri_vf acc = VSET1(f->l1b[o]);                                                                               \
         _Pragma("GCC unroll 8") for (int i = 0; i < C; ++i) acc = VFMA(VSET1(f->l1wt[i * C + o]), z[i], acc);        \
-        const float* xo = f->x + (size_t)o * (size_t)f->ldx + t;                                                     \
-        float* yo = f->next + (size_t)o * (size_t)f->ldnext + t;                                                     \
+        const float* xo = io->x + (size_t)o * (size_t)io->ldx + t;                                                   \
+        float* yo = io->next + (size_t)o * (size_t)io->ldnext + t;                                                   \
         if (full)                                                                                                    \
           VSTORE(yo, VADD(VLOAD(xo), acc));                                                                          \
         else                                                                                                         \
@@ -706,9 +724,9 @@ TRI_WN_FUSED(7)
 TRI_WN_FUSED(8)
 
 static void
-TRI_FN(wn_layer_)(const TriWnFused* f, int n)
+TRI_FN(wn_layer_)(const TriWnFused* f, const TriWnIo* io, int n)
 {
-  typedef void (*Fn)(const TriWnFused*, int);
+  typedef void (*Fn)(const TriWnFused*, const TriWnIo*, int);
   static const Fn fns[TRI_FUSED_MAX_C + 1] = {NULL,
                                               TRI_FN(wn_layer_c1_),
                                               TRI_FN(wn_layer_c2_),
@@ -718,7 +736,7 @@ TRI_FN(wn_layer_)(const TriWnFused* f, int n)
                                               TRI_FN(wn_layer_c6_),
                                               TRI_FN(wn_layer_c7_),
                                               TRI_FN(wn_layer_c8_)};
-  fns[f->C](f, n);
+  fns[f->C](f, io, n);
 }
 
 const TriKernels TRI_FN(tri_kernels_) = {

@@ -114,14 +114,6 @@ layer_process(const TriKernels* k, const WnArray* a, const WnLayer* L, TriHist* 
       for (int i = 0; i < C; ++i) rows[j++] = tri_hist_row(hist, i) - back;
     }
     for (int i = 0; i < L->mixin.cin; ++i) rows[j++] = c + (long)i * ldc;
-    /* The whole layer in one kernel (same sums, same order). It runs frames as vector lanes, so blocks shorter than
-       a vector are left to the unfused path, whose leftover frames run outputs-as-lanes. */
-    if (L->fused_act >= 0 && n >= k->lanes) {
-      const TriWnFused f = {rows, j, a->C, L->zwt, L->conv.b, L->fused_act, L->fused_slope, L->l1x1.wt, L->l1x1.b,
-                            x.p, x.ld, next.p, next.ld, r->S, ld};
-      k->wn_layer(&f, n);
-      return;
-    }
     const TriGemm g = {L->zwt, L->conv.b, Z, j};
     k->gemm(&g, rows, r->z, ld, n, NULL, 0);
   } else {
@@ -179,7 +171,14 @@ tri_wn_forward(const WaveNet* wn, WnRun* r, const TriKernels* k, const float* in
     for (int l = 0; l < a->nlayers; ++l, ++li) {
       const bool last = l + 1 == a->nlayers;
       const Blk next = input_slot(last ? NULL : &a->layers[l + 1], last ? NULL : &r->hist[li + 1], r, &flip, n);
-      layer_process(k, a, &a->layers[l], &r->hist[li], r, x, next, c, ldc, n);
+      /* The whole layer in one kernel (same sums, same order). It runs frames as vector lanes, so blocks shorter
+         than a vector are left to the unfused path, whose leftover frames run outputs-as-lanes. */
+      if (r->fused[li].C && n >= k->lanes) {
+        const TriWnIo io = {x.p, x.ld, c, ldc, next.p, next.ld, r->S, ld};
+        k->wn_layer(&r->fused[li], &io, n);
+      } else {
+        layer_process(k, a, &a->layers[l], &r->hist[li], r, x, next, c, ldc, n);
+      }
       x = next;
     }
     hout = r->hout[i & 1];

@@ -11,6 +11,9 @@ typedef struct {
   TriHist* head_hist; /* one per array */
   TriHist* post_hist; /* one per post-stack conv */
   TriState cond;
+  /* Per layer, the fused kernel's constant part (C = 0 where the layer runs unfused); its history offsets in `off`. */
+  TriWnFused* fused;
+  long* off;
   float *c, *x[2], *z, *v, *cp, *r, *h, *S, *hout[2], *film, *post[2];
   size_t bytes;
 } WnRun;

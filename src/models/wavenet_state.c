@@ -21,6 +21,8 @@ tri_wn_run_free(const WaveNet* wn, WnRun* r)
   for (int i = 0; r->head_hist && i < wn->narrays; ++i) tri_hist_free(&r->head_hist[i]);
   for (int i = 0; r->post_hist && i < wn->npost; ++i) tri_hist_free(&r->post_hist[i]);
   free(r->hist);
+  free(r->fused);
+  free(r->off);
   free(r->head_hist);
   free(r->post_hist);
   tri_state_free(&r->cond);
@@ -38,6 +40,38 @@ buf(WnRun* r, int rows, bool* ok)
   if (!p) *ok = false;
   r->bytes += n * sizeof *p;
   return p;
+}
+
+/* The fused layers' descriptors: weights from the plan, history offsets for this run's row stride. */
+static bool
+fused_init(const WaveNet* wn, WnRun* r, int nl)
+{
+  long total = 0;
+  for (int i = 0; i < wn->narrays; ++i)
+    for (int l = 0; l < wn->arrays[i].nlayers; ++l) {
+      const WnLayer* L = &wn->arrays[i].layers[l];
+      total += (long)L->conv.k * L->conv.cin;
+    }
+  r->fused = calloc((size_t)imax(nl, 1), sizeof *r->fused);
+  r->off = calloc((size_t)(total > 0 ? total : 1), sizeof *r->off);
+  if (!r->fused || !r->off) return false;
+  r->bytes += (size_t)nl * sizeof *r->fused + (size_t)total * sizeof *r->off;
+  long* off = r->off;
+  for (int i = 0, li = 0; i < wn->narrays; ++i) {
+    const WnArray* a = &wn->arrays[i];
+    for (int l = 0; l < a->nlayers; ++l, ++li) {
+      const WnLayer* L = &a->layers[l];
+      if (!L->zwt || L->fused_act < 0) continue;
+      const long cap = r->hist[li].cap;
+      const int K = L->conv.k, C = L->conv.cin;
+      for (int tap = 0, j = 0; tap < K; ++tap)
+        for (int c = 0; c < C; ++c, ++j) off[j] = (long)c * cap - (long)(K - 1 - tap) * L->conv.dil;
+      r->fused[li] = (TriWnFused){a->C,         K * C,          off,          L->mixin.cin, L->zwt,
+                                  L->conv.b,    L->fused_act,   L->fused_slope, L->l1x1.wt, L->l1x1.b};
+      off += (long)K * C;
+    }
+  }
+  return true;
 }
 
 TriodeStatus
@@ -79,6 +113,7 @@ tri_wn_run_new(const WaveNet* wn, int max_block, WnRun** out)
     ok = tri_hist_init(&r->post_hist[i], wn->post[i].cin, tri_conv_lookback(&wn->post[i]), max_block) == TRIODE_SUCCESS;
     r->bytes += tri_hist_bytes(&r->post_hist[i]);
   }
+  ok = ok && fused_init(wn, r, nl);
   if (ok && wn->cond) {
     ok = tri_state_new(wn->cond, &r->cond) == TRIODE_SUCCESS &&
          wn->cond->ops->state_resize(wn->cond, r->cond.impl, max_block) == TRIODE_SUCCESS;
