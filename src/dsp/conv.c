@@ -131,8 +131,11 @@ tri_hist_init(TriHist* h, int ch, long lookback, int max_block)
   memset(h, 0, sizeof *h);
   h->ch = ch;
   h->lookback = lookback;
-  /* Room for two look-backs plus a block, as the reference: the wrap copy then runs at most once per look-back. */
-  h->cap = 2 * lookback + max_block;
+  /* Room for two look-backs plus a block, as the reference: the wrap copy then runs at most once per look-back. A
+     short look-back would wrap every block or so (a copy call per channel for a few floats), so it gets slack up to
+     four blocks (at most 256 frames) between wraps. */
+  const long span = 4L * max_block < 256 ? 4L * max_block : 256;
+  h->cap = 2 * lookback + max_block + (lookback < span ? span - lookback : 0);
   h->data = calloc((size_t)ch * (size_t)h->cap, sizeof *h->data);
   if (!h->data) return TRIODE_ERR_NO_MEMORY;
   h->pos = lookback;
