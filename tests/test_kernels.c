@@ -1,5 +1,6 @@
 /* Every dispatched kernel at every instruction-set level this machine runs, against its plain C twin: the conv
-   products (all row-group and frame-tail paths, with and without addend), the element-wise maps, and the accuracy of
+   products (all row-group and frame-tail paths, with and without addend), the LSTM step and stack, the fused WaveNet
+   layer, the element-wise maps, and the accuracy of
    the vectorised tanh / sigmoid swept against libm (tanh within 2 ulp of the correctly rounded value and 3 ulp of
    tanhf, sigmoid within 4 ulp). */
 #define _POSIX_C_SOURCE 200809L /* setenv */
@@ -336,6 +337,82 @@ test_isa_environment(void** state)
   assert_int_equal(tri_isa_default(), best);
 }
 
+/* The fused WaveNet layer (every channel count, activation, frame count through the 4-, 2- and 1-vector groups and
+   the masked tail, with and without condition rows) against the layer written out in plain C. */
+static void
+test_wn_layer(void** state)
+{
+  (void)state;
+  enum { K = 3, NMAX = 100, LD = 256, LOOKBACK = 2 * 7 };
+  static const int frames[] = {1, 5, 16, 37, 64, 100};
+  static const int acts[] = {TRI_FUSED_TANH, TRI_FUSED_FASTTANH, TRI_FUSED_LEAKY};
+  float* hist = malloc(sizeof(float) * TRI_FUSED_MAX_C * LD);
+  float* cond = malloc(sizeof(float) * 2 * NMAX);
+  float* S = malloc(sizeof(float) * TRI_FUSED_MAX_C * NMAX);
+  float* S_want = malloc(sizeof(float) * TRI_FUSED_MAX_C * NMAX);
+  float* next = malloc(sizeof(float) * TRI_FUSED_MAX_C * NMAX);
+  float* zwt = malloc(sizeof(float) * (K * TRI_FUSED_MAX_C + 2) * TRI_FUSED_MAX_C);
+  float zb[TRI_FUSED_MAX_C], l1wt[TRI_FUSED_MAX_C * TRI_FUSED_MAX_C], l1b[TRI_FUSED_MAX_C];
+  long off[K * TRI_FUSED_MAX_C];
+  assert_true(hist && cond && S && S_want && next && zwt);
+  int checked = 0;
+  double worst = 0.0;
+  for (int isa = 0; isa < TRI_ISA_COUNT; ++isa) {
+    if (!level_runs((TriIsa)isa)) continue;
+    const TriKernels* k = tri_kernels((TriIsa)isa);
+    for (int C = 1; C <= TRI_FUSED_MAX_C; ++C)
+      for (int ncond = 0; ncond <= 2; ncond += 2)
+        for (size_t ai = 0; ai < sizeof acts / sizeof acts[0]; ++ai)
+          for (size_t fi = 0; fi < sizeof frames / sizeof frames[0]; ++fi) {
+            const int n = frames[fi], dil = 1 + (int)(fi % 2) * 6, nhist = K * C;
+            for (int i = 0; i < C * LD; ++i) hist[i] = 2.0f * frand();
+            for (int i = 0; i < 2 * NMAX; ++i) cond[i] = frand();
+            for (int i = 0; i < C * NMAX; ++i) S[i] = S_want[i] = frand();
+            for (int i = 0; i < (nhist + ncond) * C; ++i) zwt[i] = frand();
+            for (int i = 0; i < C * C; ++i) l1wt[i] = frand();
+            for (int i = 0; i < C; ++i) zb[i] = frand(), l1b[i] = frand();
+            for (int tap = 0; tap < K; ++tap)
+              for (int i = 0; i < C; ++i) off[tap * C + i] = (long)i * LD - (long)(K - 1 - tap) * dil;
+            const float slope = ai == 2 ? 0.25f : 0.0f;
+            const TriWnFused f = {C, nhist, off, ncond, zwt, zb, acts[ai], slope, l1wt, l1b};
+            const float* x = hist + LOOKBACK;
+            const TriWnIo io = {x, LD, cond, NMAX, next, NMAX, S, NMAX};
+            k->wn_layer(&f, &io, n);
+            for (int t = 0; t < n; ++t) {
+              float a[TRI_FUSED_MAX_C];
+              for (int r = 0; r < C; ++r) {
+                float z = zb[r];
+                for (int j = 0; j < nhist; ++j) z += zwt[j * C + r] * x[off[j] + t];
+                for (int j = 0; j < ncond; ++j) z += zwt[(nhist + j) * C + r] * cond[j * NMAX + t];
+                a[r] = acts[ai] == TRI_FUSED_TANH       ? tanhf(z)
+                       : acts[ai] == TRI_FUSED_FASTTANH ? tri_fast_tanh(z)
+                       : z > 0.0f                       ? z
+                                                        : slope * z;
+                S_want[r * NMAX + t] += a[r];
+              }
+              for (int o = 0; o < C; ++o) {
+                float y = l1b[o];
+                for (int i = 0; i < C; ++i) y += l1wt[i * C + o] * a[i];
+                y += x[(long)o * LD + t];
+                const float s_got = S[o * NMAX + t], s_want = S_want[o * NMAX + t], y_got = next[o * NMAX + t];
+                worst = keep_max(worst, fabs((double)y_got - y) / (1.0 + fabs(y)));
+                assert_float_equal(y_got, y, 2e-5f * (1.0f + fabsf(y)));
+                assert_float_equal(s_got, s_want, 2e-5f * (1.0f + fabsf(s_want)));
+              }
+            }
+            checked++;
+          }
+  }
+  printf("wn_layer: %d shapes checked, worst relative difference %.2g\n", checked, worst);
+  assert_true(checked > 0);
+  free(hist);
+  free(cond);
+  free(S);
+  free(S_want);
+  free(next);
+  free(zwt);
+}
+
 int
 main(void)
 {
@@ -344,6 +421,7 @@ main(void)
     cmocka_unit_test(test_transcendentals),
     cmocka_unit_test(test_lstm_primitives),
     cmocka_unit_test(test_lstm_run),
+    cmocka_unit_test(test_wn_layer),
     cmocka_unit_test(test_isa_environment),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
