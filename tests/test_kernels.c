@@ -1,8 +1,7 @@
 /* Every dispatched kernel at every instruction-set level this machine runs, against its plain C twin: the conv
    products (all row-group and frame-tail paths, with and without addend), the LSTM step and stack, the fused WaveNet
-   layer, the element-wise maps, and the accuracy of
-   the vectorised tanh / sigmoid swept against libm (tanh within 2 ulp of the correctly rounded value and 3 ulp of
-   tanhf, sigmoid within 4 ulp). */
+   layer, the element-wise maps, and the accuracy of the vectorised tanh / sigmoid swept against libm (tanh within
+   2 ulp of the correctly rounded value and 3 ulp of tanhf, sigmoid within 4 ulp). */
 #define _POSIX_C_SOURCE 200809L /* setenv */
 #include "cpu/isa.h"
 #include "dsp/activation.h"
