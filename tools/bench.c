@@ -213,6 +213,19 @@ bench_instance(Bench* b, const TriodeModel* model, BenchRecord* base)
               error.message[0] ? error.message : triode_strerror(status));
     return CLI_BAD_MODEL;
   }
+  if (b->options.slim_given) {
+    if (!triode_model_is_slimmable(model)) {
+      cli_warn("bench: %s is not slimmable; --slim does not apply to it (measured at its only size)", base->source);
+    } else if ((status = triode_instance_set_slim(ch.instance, b->options.slim)) != TRIODE_SUCCESS) {
+      cli_error("bench: cannot set %s to slim %g: %s", base->source, b->options.slim, triode_strerror(status));
+      triode_instance_free(ch.instance);
+      return CLI_BAD_MODEL;
+    } else {
+      base->slim = b->options.slim;
+      const size_t used = strlen(base->model);
+      snprintf(base->model + used, sizeof base->model - used, ":slim=%g", b->options.slim);
+    }
+  }
   int rc = CLI_OK;
   for (int i = 0; i < b->options.num_isas && rc == CLI_OK; i++)
     rc = bench_isa(b, &ch, b->options.isas[i], base);
@@ -226,6 +239,7 @@ bench_model(Bench* b, const char* source)
   BenchRecord base;
   memset(&base, 0, sizeof base);
   snprintf(base.source, sizeof base.source, "%s", source);
+  base.slim = -1.0;
   bench_short_name(source, base.model, sizeof base.model);
   TriodeModel* model = NULL;
   show_progress(b, base.model, "loading");

@@ -19,6 +19,8 @@ typedef struct {
   double seconds;   /* audio seconds per timed pass */
   long runs;        /* timed passes; the median is reported */
   bool fast_tanh;
+  double slim;      /* size of slimmable models, 0..1, when slim_given */
+  bool slim_given;
 } BenchOptions;
 
 typedef struct {
@@ -26,6 +28,7 @@ typedef struct {
   char source[512]; /* as given on the command line */
   char architecture[32];
   long params;
+  double slim;        /* the size it was measured at (--slim), or -1: its only / full size */
   double sample_rate; /* the rate the model runs at (48 kHz when the file does not say) */
   char isa[16];
   bool skipped;       /* the level cannot run on this CPU: nothing below is measured */

@@ -50,6 +50,10 @@ record_json(const Bench* b, const BenchRecord* r)
   cJSON_AddStringToObject(o, "architecture", r->architecture);
   cJSON_AddNumberToObject(o, "parameters", (double)r->params);
   cJSON_AddNumberToObject(o, "sample_rate", r->sample_rate);
+  if (r->slim >= 0.0)
+    cJSON_AddNumberToObject(o, "slim", r->slim);
+  else
+    cJSON_AddNullToObject(o, "slim");
   cJSON_AddStringToObject(o, "isa", r->isa);
   cJSON_AddBoolToObject(o, "skipped", r->skipped);
   cJSON_AddNumberToObject(o, "load_ms", r->load_ms);

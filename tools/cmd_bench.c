@@ -38,6 +38,8 @@ help_bench(void)
        "                     level this CPU runs); levels this CPU cannot run are reported as skipped\n"
        "                     (default: the instance's default level, the best one or $TRIODE_ISA)\n"
        "  --fast-tanh        use the fast tanh approximation (what the NAM plugin does)\n"
+       "  --slim X           size of slimmable models, 0..1 (1 = full size; e.g. A2.nam at 0 is A2 Lite); the\n"
+       "                     model column shows it (A2:slim=0); other models run at their only size, with a warning\n"
        "  --json             print one JSON array of records instead of the table\n"
        "  -h, --help         show this help\n"
        "\n"
@@ -175,14 +177,16 @@ run_all(const BenchOptions* options, const char* const* models, int num_models, 
 
 /* What --gpu needs and what it cannot use; prints what is wrong. */
 static bool
-check_gpu_options(bool gpu, const ArgList* isas, bool runs_given, bool gpu_option_given)
+check_gpu_options(bool gpu, const ArgList* isas, bool runs_given, bool slim_given, bool gpu_option_given)
 {
   if (!gpu && gpu_option_given) {
     cli_error("bench: --instances, --backend, --find-max and --search-limit need --gpu (see 'triode help bench')");
     return false;
   }
-  if (gpu && (isas->count > 0 || runs_given)) {
-    cli_error("bench: --%s does not apply to --gpu", isas->count > 0 ? "isa" : "runs");
+  if (gpu && (isas->count > 0 || runs_given || slim_given)) {
+    const bool slim_only = isas->count == 0 && !runs_given;
+    cli_error("bench: --%s does not apply to --gpu%s", isas->count > 0 ? "isa" : runs_given ? "runs" : "slim",
+              slim_only ? " (the batch runs slimmable models at full size)" : "");
     return false;
   }
   return true;
@@ -204,6 +208,7 @@ parse_options(int argc, char** argv, BenchOptions* o, BenchGpuOptions* g, bool* 
     {"runs", 0, ARG_INT, &o->runs, 1, 1000, &runs_given},
     {"isa", 0, ARG_LIST, &isas, 0, 0, NULL},
     {"fast-tanh", 0, ARG_FLAG, &o->fast_tanh, 0, 0, NULL},
+    {"slim", 0, ARG_DOUBLE, &o->slim, 0, 1, &o->slim_given},
     {"json", 0, ARG_FLAG, json, 0, 0, NULL},
     {"gpu", 0, ARG_FLAG, gpu, 0, 0, NULL},
     {"instances", 0, ARG_INT, &g->instances, 1, 1 << 24, &instances_given},
@@ -218,7 +223,7 @@ parse_options(int argc, char** argv, BenchOptions* o, BenchGpuOptions* g, bool* 
     return -1;
   }
   const bool gpu_option_given = instances_given || g->backend || g->find_max || search_given;
-  if (parsed != ARGS_OK || !check_gpu_options(*gpu, &isas, runs_given, gpu_option_given) ||
+  if (parsed != ARGS_OK || !check_gpu_options(*gpu, &isas, runs_given, o->slim_given, gpu_option_given) ||
       !parse_list(o, &blocks, parse_block_token) || !parse_list(o, &isas, parse_isa_token))
     return CLI_USAGE;
   if (o->num_blocks == 0)

@@ -343,6 +343,17 @@ case_bench() {
   expect 2 "$TRIODE" bench "$TMP/missing.nam" preset:lstm-1x16 --seconds 0.02 --runs 1 --fast-tanh
   positive "$(rtf_of preset:lstm-1x16 "$isa" 64)" || fail "the model after a bad one was not measured"
   stderr_has "missing.nam"
+  # --slim: slimmable models run at that size and say so in the model column; others run at their only size.
+  if [ -f "$SHARED/models/A2.nam" ]; then
+    expect 0 "$TRIODE" bench "$SHARED/models/A2.nam" preset:a1-nano --slim 0 --seconds 0.05 --runs 1 --block 64
+    positive "$(rtf_of A2:slim=0 "$isa" 64)" || fail "bench --slim 0 gave no row for A2:slim=0"
+    positive "$(rtf_of preset:a1-nano "$isa" 64)" || fail "bench --slim skipped the model that is not slimmable"
+    stderr_has "not slimmable"
+    expect 0 "$TRIODE" bench "$SHARED/models/A2.nam" --slim 0 --seconds 0.05 --runs 1 --json
+    grep -q '"slim":[[:space:]]*0' "$OUT" || fail "bench --slim --json lacks the slim value"
+  fi
+  expect 1 "$TRIODE" bench preset:a1-nano --slim 1.5
+  expect 1 "$TRIODE" bench --gpu --slim 0
   expect 1 "$TRIODE" bench preset:a1-nano --isa bogus
   expect 1 "$TRIODE" bench preset:a1-nano --block 0
   expect 1 "$TRIODE" bench preset:a1-nano --block 16,,32
