@@ -97,6 +97,7 @@ typedef struct {
   TriIsa isa;
   const char* name;
   int lanes; /* floats per vector: kernels that run frames as lanes want blocks of at least this many frames */
+  bool masked; /* partial vectors load and store cheaply (masks), so a short block may run as one partial vector */
   void (*gemm)(const TriGemm* g, const float* const* rows, float* out, int ldout, int n, const float* add,
                int ldadd);
   void (*tanh)(float* x, int n);         /* matches tanhf within 2 ulp */

@@ -229,46 +229,66 @@ static const TRI_FN(gemm_rows_fn_) TRI_FN(gemm_rows_)[TRI_RMAX + 1] = {
 #endif
 };
 
-/* Leftover frames (fewer than a vector): outputs as lanes, one frame at a time, so a one-frame block costs one
-   multiply-add per weight like a mat-vec instead of a mostly idle vector per output row. The sum runs over the
+/* Leftover frames (fewer than a vector): outputs as lanes, so a one-frame block costs one multiply-add per weight
+   like a mat-vec instead of a mostly idle vector per output row. FT frames run side by side (FT independent FMA
+   chains sharing each weight load; one frame alone would wait on its chain's latency). Each frame's sum runs over the
    inputs in the same order as the vector path, so outputs do not depend on how the stream is cut into blocks. */
+#ifndef SFMA /* levels with masked loads never take the scalar branch below */
+#define SFMA(a, b, c) ((a) * (b) + (c))
+#endif
+#define TRI_GEMM_FRAMES_FT(FT)                                                                                       \
+  static inline void TRI_FN(gemm_frames_ft##FT##_)(const TriGemm* g, const float* const* rows, float* out, int ldout, \
+                                                   int t, const float* add, int lda)                                 \
+  {                                                                                                                  \
+    const int cout = g->cout;                                                                                        \
+    for (int o = 0; o < cout; o += TRI_VL) {                                                                         \
+      const int m = cout - o < TRI_VL ? cout - o : TRI_VL;                                                           \
+      if (!TRI_MASKED && TRI_VL > 1 && m < TRI_VL) {                                                                 \
+        /* without masked loads a partial vector costs a stack copy per input: go scalar */                          \
+        for (int f = 0; f < FT; ++f)                                                                                 \
+          for (int oo = o; oo < cout; ++oo) {                                                                        \
+            float acc = g->bias ? g->bias[oo] : 0.0f;                                                                \
+            for (int j = 0; j < g->nrows; ++j) acc = SFMA(g->wt[(size_t)j * (size_t)cout + oo], rows[j][t + f], acc); \
+            float* y = out + (size_t)oo * (size_t)ldout + t + f;                                                     \
+            *y = add ? add[(size_t)oo * (size_t)lda + t + f] + acc : acc;                                            \
+          }                                                                                                          \
+        break;                                                                                                       \
+      }                                                                                                              \
+      const tri_vf b = g->bias ? (m == TRI_VL ? VLOAD(g->bias + o) : VLOAD_N(g->bias + o, m)) : VZERO();             \
+      tri_vf a[FT];                                                                                                  \
+      _Pragma("GCC unroll 4") for (int f = 0; f < FT; ++f) a[f] = b;                                                 \
+      for (int j = 0; j < g->nrows; ++j) {                                                                           \
+        const float* w = g->wt + (size_t)j * (size_t)cout + o;                                                       \
+        const tri_vf wv = m == TRI_VL ? VLOAD(w) : VLOAD_N(w, m);                                                    \
+        _Pragma("GCC unroll 4") for (int f = 0; f < FT; ++f) a[f] = VFMA(wv, VSET1(rows[j][t + f]), a[f]);           \
+      }                                                                                                              \
+      _Pragma("GCC unroll 4") for (int f = 0; f < FT; ++f)                                                           \
+      {                                                                                                              \
+        float* y = out + (size_t)o * (size_t)ldout + t + f;                                                          \
+        if (ldout == 1 && !add) {                                                                                    \
+          if (m == TRI_VL)                                                                                           \
+            VSTORE(y, a[f]);                                                                                         \
+          else                                                                                                       \
+            VSTORE_N(y, a[f], m);                                                                                    \
+        } else {                                                                                                     \
+          float tmp[TRI_VL];                                                                                         \
+          VSTORE(tmp, a[f]);                                                                                         \
+          const float* ya = add ? add + (size_t)o * (size_t)lda + t + f : NULL;                                      \
+          for (int r = 0; r < m; ++r) y[(size_t)r * (size_t)ldout] = ya ? ya[(size_t)r * (size_t)lda] + tmp[r] : tmp[r]; \
+        }                                                                                                            \
+      }                                                                                                              \
+    }                                                                                                                \
+  }
+TRI_GEMM_FRAMES_FT(1)
+TRI_GEMM_FRAMES_FT(4)
+
 static void
 TRI_FN(gemm_frames_)(const TriGemm* g, const float* const* rows, float* out, int ldout, int t0, int n,
                      const float* add, int lda)
 {
-  const int cout = g->cout;
-  for (int t = t0; t < n; ++t)
-    for (int o = 0; o < cout; o += TRI_VL) {
-      const int m = cout - o < TRI_VL ? cout - o : TRI_VL;
-#if !TRI_MASKED && TRI_VL > 1
-      if (m < TRI_VL) { /* without masked loads a partial vector costs a stack copy per input: go scalar */
-        for (int oo = o; oo < cout; ++oo) {
-          float acc = g->bias ? g->bias[oo] : 0.0f;
-          for (int j = 0; j < g->nrows; ++j) acc = SFMA(g->wt[(size_t)j * (size_t)cout + oo], rows[j][t], acc);
-          float* y = out + (size_t)oo * (size_t)ldout + t;
-          *y = add ? add[(size_t)oo * (size_t)lda + t] + acc : acc;
-        }
-        break;
-      }
-#endif
-      tri_vf a = g->bias ? (m == TRI_VL ? VLOAD(g->bias + o) : VLOAD_N(g->bias + o, m)) : VZERO();
-      for (int j = 0; j < g->nrows; ++j) {
-        const float* w = g->wt + (size_t)j * (size_t)cout + o;
-        a = VFMA(m == TRI_VL ? VLOAD(w) : VLOAD_N(w, m), VSET1(rows[j][t]), a);
-      }
-      float* y = out + (size_t)o * (size_t)ldout + t;
-      if (ldout == 1 && !add) {
-        if (m == TRI_VL)
-          VSTORE(y, a);
-        else
-          VSTORE_N(y, a, m);
-      } else {
-        float tmp[TRI_VL];
-        VSTORE(tmp, a);
-        const float* ya = add ? add + (size_t)o * (size_t)lda + t : NULL;
-        for (int r = 0; r < m; ++r) y[(size_t)r * (size_t)ldout] = ya ? ya[(size_t)r * (size_t)lda] + tmp[r] : tmp[r];
-      }
-    }
+  int t = t0;
+  for (; t + 4 <= n; t += 4) TRI_FN(gemm_frames_ft4_)(g, rows, out, ldout, t, add, lda);
+  for (; t < n; ++t) TRI_FN(gemm_frames_ft1_)(g, rows, out, ldout, t, add, lda);
 }
 
 static void
@@ -743,6 +763,7 @@ const TriKernels TRI_FN(tri_kernels_) = {
   .isa = TRI_ISA_ID,
   .name = TRI_ISA_NAME,
   .lanes = TRI_VL,
+  .masked = TRI_MASKED,
   .gemm = TRI_FN(gemm_),
   .tanh = TRI_FN(map_tanh_),
   .fast_tanh = TRI_FN(map_fast_tanh_),
