@@ -3,6 +3,7 @@
 #ifndef TRIODE_CPU_SIMD_H
 #define TRIODE_CPU_SIMD_H
 
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ typedef __m512 tri_vf;
 #define VMIN(a, b) _mm512_min_ps(a, b)
 #define VMAX(a, b) _mm512_max_ps(a, b)
 #define VFMA(a, b, c) _mm512_fmadd_ps(a, b, c)
+#define SFMA(a, b, c) fmaf(a, b, c) /* the scalar twin of VFMA, same rounding */
 #define VBITS(a) _mm512_castps_si512(a)
 #define VFLOAT(i) _mm512_castsi512_ps(i)
 #define VABS(a) VFLOAT(_mm512_and_si512(VBITS(a), _mm512_set1_epi32(0x7fffffff)))
@@ -56,6 +58,7 @@ typedef __m256 tri_vf;
 #define VMIN(a, b) _mm256_min_ps(a, b)
 #define VMAX(a, b) _mm256_max_ps(a, b)
 #define VFMA(a, b, c) _mm256_fmadd_ps(a, b, c)
+#define SFMA(a, b, c) fmaf(a, b, c) /* the scalar twin of VFMA, same rounding */
 #define VABS(a) _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a)
 #define VCOPYSIGN(m, s) _mm256_or_ps(m, _mm256_and_ps(s, _mm256_set1_ps(-0.0f)))
 #define VSELLT(a, b, x, y) _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, b, _CMP_LT_OQ))
@@ -147,6 +150,7 @@ typedef float tri_vf;
 #define VMIN(a, b) fminf(a, b)
 #define VMAX(a, b) fmaxf(a, b)
 #define VFMA(a, b, c) ((a) * (b) + (c))
+#define SFMA(a, b, c) VFMA(a, b, c)
 #define VABS(a) fabsf(a)
 #define VCOPYSIGN(m, s) copysignf(m, s)
 #define VSELLT(a, b, x, y) ((a) < (b) ? (x) : (y))

@@ -144,6 +144,17 @@ layer_process(const TriKernels* k, const WnArray* a, const WnLayer* L, TriHist* 
   }
 }
 
+/* Whether a layer runs as one fused kernel (same sums, same order) for a block of n frames. The kernel runs frames
+   as vector lanes; with cheap masks a block of half a vector or more runs as one partial vector, and so does any
+   block of a layer of at most four channels (measured faster down to one frame). Other short blocks are left to the
+   unfused path, whose frames run outputs-as-lanes (a one-frame block costs one multiply-add per weight there). */
+static bool
+fused_runs(const TriKernels* k, const TriWnFused* f, int n)
+{
+  if (!f->C) return false; /* not a fused layer */
+  return n >= k->lanes || (k->masked && (2 * n >= k->lanes || f->C <= 4));
+}
+
 void
 tri_wn_forward(const WaveNet* wn, WnRun* r, const TriKernels* k, const float* in, int ldin, float* out, int ldout, int n)
 {
@@ -171,11 +182,7 @@ tri_wn_forward(const WaveNet* wn, WnRun* r, const TriKernels* k, const float* in
     for (int l = 0; l < a->nlayers; ++l, ++li) {
       const bool last = l + 1 == a->nlayers;
       const Blk next = input_slot(last ? NULL : &a->layers[l + 1], last ? NULL : &r->hist[li + 1], r, &flip, n);
-      /* The whole layer in one kernel (same sums, same order). It runs frames as vector lanes; with cheap masks a
-         block of half a vector or more runs as one partial vector, and so does any block of a layer of at most four
-         channels (measured faster down to one frame). Other short blocks are left to the unfused path, whose frames
-         run outputs-as-lanes (a one-frame block costs one multiply-add per weight there). */
-      if (r->fused[li].C && (n >= k->lanes || (k->masked && (2 * n >= k->lanes || r->fused[li].C <= 4)))) {
+      if (fused_runs(k, &r->fused[li], n)) {
         const TriWnIo io = {x.p, x.ld, c, ldc, next.p, next.ld, r->S, ld};
         k->wn_layer(&r->fused[li], &io, n);
       } else {

@@ -42,6 +42,13 @@ buf(WnRun* r, int rows, bool* ok)
   return p;
 }
 
+/* Whether the plan runs this layer through the fused kernel (its product is fused and its shape matches). */
+static bool
+layer_fuses(const WnLayer* L)
+{
+  return L->zwt && L->fused_act >= 0;
+}
+
 /* The fused layers' descriptors: weights from the plan, history offsets for this run's row stride. */
 static bool
 fused_init(const WaveNet* wn, WnRun* r, int nl)
@@ -50,7 +57,7 @@ fused_init(const WaveNet* wn, WnRun* r, int nl)
   for (int i = 0; i < wn->narrays; ++i)
     for (int l = 0; l < wn->arrays[i].nlayers; ++l) {
       const WnLayer* L = &wn->arrays[i].layers[l];
-      total += (long)L->conv.k * L->conv.cin;
+      if (layer_fuses(L)) total += (long)L->conv.k * L->conv.cin;
     }
   r->fused = calloc((size_t)imax(nl, 1), sizeof *r->fused);
   r->off = calloc((size_t)(total > 0 ? total : 1), sizeof *r->off);
@@ -61,7 +68,7 @@ fused_init(const WaveNet* wn, WnRun* r, int nl)
     const WnArray* a = &wn->arrays[i];
     for (int l = 0; l < a->nlayers; ++l, ++li) {
       const WnLayer* L = &a->layers[l];
-      if (!L->zwt || L->fused_act < 0) continue;
+      if (!layer_fuses(L)) continue;
       const long cap = r->hist[li].cap;
       const int K = L->conv.k, C = L->conv.cin;
       for (int tap = 0, j = 0; tap < K; ++tap)
