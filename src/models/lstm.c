@@ -22,6 +22,7 @@ typedef struct {
   float* q;    /* 4H */
   TriLstmLayerRun* run; /* per layer: weights and this state's buffers, as the kernel reads them */
   TriLstmLanes lanes;   /* lane tables of the one-register cell (4H <= 16) */
+  size_t bytes;         /* what state_new allocated */
 } LstmState;
 
 /* Floats per layer in the c buffer: H and the kernels' slack. */
@@ -155,10 +156,12 @@ lstm_state_new(const TriNode* node, void** state)
     s->xh_off[l] = total;
     total += (size_t)m->layers[l].in + H + TRI_LSTM_SLACK;
   }
-  s->xh = calloc(total + maxin + H, sizeof(float));
-  s->c = calloc(L * c_stride((int)H), sizeof(float));
-  s->q = calloc(4 * H + TRI_LSTM_SLACK, sizeof(float));
+  const size_t nxh = total + maxin + H, nc = L * c_stride((int)H), nq = 4 * H + TRI_LSTM_SLACK;
+  s->xh = calloc(nxh, sizeof(float));
+  s->c = calloc(nc, sizeof(float));
+  s->q = calloc(nq, sizeof(float));
   s->run = calloc(L, sizeof *s->run);
+  s->bytes = sizeof *s + L * (sizeof *s->xh_off + sizeof *s->run) + (nxh + nc + nq) * sizeof(float);
   if (!s->xh_off || !s->xh || !s->c || !s->q || !s->run) {
     lstm_state_free(node, s);
     return TRIODE_ERR_NO_MEMORY;
@@ -191,13 +194,8 @@ lstm_state_clear(const TriNode* node, void* state)
 static size_t
 lstm_state_bytes(const TriNode* node, const void* state)
 {
-  (void)state;
-  const Lstm* m = node->impl;
-  const size_t H = (size_t)m->hidden, L = (size_t)(m->nlayers > 0 ? m->nlayers : 1);
-  const size_t maxin = (size_t)(m->input_size > m->hidden ? m->input_size : m->hidden);
-  size_t floats = maxin + H + L * c_stride(m->hidden) + 4 * H + TRI_LSTM_SLACK;
-  for (int l = 0; l < m->nlayers; ++l) floats += (size_t)m->layers[l].in + H + TRI_LSTM_SLACK;
-  return sizeof(LstmState) + L * (sizeof(size_t) + sizeof(TriLstmLayerRun)) + floats * sizeof(float);
+  (void)node;
+  return ((const LstmState*)state)->bytes;
 }
 
 static void
