@@ -6,11 +6,12 @@
 #include <stddef.h>
 
 /* exp(y) = 2^k (1 + p): Cody-Waite reduction y = k ln2 + r with |r| <= ln2/2, and p = expm1(r) by its Taylor
-   series to r^7 (truncation below 2e-8 relative). *s receives 2^k; p is returned. Shared by exp and tanh. */
+   series to r^7 (truncation below 2e-8 relative). The caller passes k = round(y / ln2), which it may form from
+   an operand of y (a * (c / ln2) for y = c a rounds the same product) so that k does not wait on y. *s receives 2^k;
+   p is returned. Shared by tanh and sigmoid. */
 static inline tri_vf
-TRI_FN(v_exp_parts_)(tri_vf y, tri_vf* s)
+TRI_FN(v_exp_parts_)(tri_vf y, tri_vf k, tri_vf* s)
 {
-  const tri_vf k = VROUND(VMUL(y, VSET1(1.44269504088896341f)));
   tri_vf r = VFMA(k, VSET1(-0.693359375f), y);
   r = VFMA(k, VSET1(2.12194440e-4f), r);
   /* q(r) = 1/2 + r/6 + ... + r^5/5040 by Estrin's scheme (three pairs, then two steps in r^2): half the dependent
@@ -25,35 +26,34 @@ TRI_FN(v_exp_parts_)(tri_vf y, tri_vf* s)
   return VFMA(q, r2, r);
 }
 
-/* exp(x) for x clamped to [-87.3, 88.3] (2^k stays a normal float). Within 1 ulp of expf. */
-static inline tri_vf
-TRI_FN(v_exp_)(tri_vf x)
-{
-  tri_vf s;
-  const tri_vf p = TRI_FN(v_exp_parts_)(VMIN(VMAX(x, VSET1(-87.3f)), VSET1(88.3f)), &s);
-  return VFMA(s, p, s);
-}
+#define TRI_LOG2E 1.44269504088896341f
 
 /* tanh |x| = (1 - e) / (1 + e) with e = exp(-2|x|) = s (1 + p). Numerator and denominator are each formed with one
-   rounding, (1 - s) - s p and (1 + s) + s p, where 1 -/+ s is exact, so small |x| keep full relative accuracy
-   without a separate series. One division; saturates at |x| >= 9.5 where tanhf is 1. Within 2 ulp of the correctly
-   rounded tanh over all floats (glibc's tanhf is also within 2 ulp of it, so the two differ by at most 3 ulp);
-   swept in the tests. */
+   rounding, (1 - s) - s p and (1 + s) + s p as single multiply-adds (s p is exact: s is a power of two), where
+   1 -/+ s is exact, so small |x| keep full relative accuracy without a separate series. One division; saturates at
+   |x| >= 9.5 where tanhf is 1. Within 2 ulp of the correctly rounded tanh over all floats (glibc's tanhf is also
+   within 2 ulp of it, so the two differ by at most 3 ulp); swept in the tests. */
 static inline tri_vf
 TRI_FN(v_tanh_)(tri_vf x)
 {
   tri_vf s;
-  const tri_vf p = TRI_FN(v_exp_parts_)(VMUL(VSET1(-2.0f), VMIN(VABS(x), VSET1(9.5f))), &s);
-  const tri_vf sp = VMUL(s, p); /* exact: s is a power of two */
-  const tri_vf num = VSUB(VSUB(VSET1(1.0f), s), sp);
-  const tri_vf den = VADD(VADD(VSET1(1.0f), s), sp);
+  const tri_vf a = VMIN(VABS(x), VSET1(9.5f));
+  const tri_vf k = VROUND(VMUL(a, VSET1(-2.0f * TRI_LOG2E))); /* the product of y = -2a and 1/ln2, sooner */
+  const tri_vf p = TRI_FN(v_exp_parts_)(VMUL(VSET1(-2.0f), a), k, &s);
+  const tri_vf num = VFMA(VSUB(VZERO(), s), p, VSUB(VSET1(1.0f), s));
+  const tri_vf den = VFMA(s, p, VADD(VSET1(1.0f), s));
   return VCOPYSIGN(VDIV(num, den), x);
 }
 
+/* 1 / (1 + exp(-x)), with exp(-x) for x clamped to [-88.3, 87.3]. */
 static inline tri_vf
 TRI_FN(v_sigmoid_)(tri_vf x)
 {
-  return VDIV(VSET1(1.0f), VADD(VSET1(1.0f), TRI_FN(v_exp_)(VSUB(VZERO(), x))));
+  tri_vf s;
+  const tri_vf xc = VMIN(VMAX(x, VSET1(-88.3f)), VSET1(87.3f));
+  const tri_vf k = VROUND(VMUL(xc, VSET1(-TRI_LOG2E))); /* the product of y = -xc and 1/ln2, sooner */
+  const tri_vf p = TRI_FN(v_exp_parts_)(VSUB(VZERO(), xc), k, &s);
+  return VDIV(VSET1(1.0f), VADD(VSET1(1.0f), VFMA(s, p, s)));
 }
 
 /* The reference's rational fast tanh, evaluated in its order. */
@@ -622,104 +622,121 @@ TRI_FN(lstm_run_)(const TriLstmRun* p, int n)
 }
 
 /* The fused layer for C channels: per vector of frames, z[C] stays in registers through the activation, the head
-   accumulation and the layer1x1 residual. Every sum runs in the same order as the unfused path (bias, then inputs in
-   order; the residual added last), so results do not depend on which path ran. With few channels, one vector of
-   frames leaves too few independent FMA chains to cover the FMA latency, so whole groups of TRI_WN_FV(C) vectors
-   run side by side (same sums per frame; the leftover vectors run one at a time). */
+   accumulation and the layer1x1 residual. All sums run in the unfused path's order (bias, then inputs in
+   order; the residual added last). With few channels, one vector of frames leaves too few independent FMA chains to
+   cover the FMA latency, so whole groups of TRI_WN_FV(C) vectors run side by side. Every frame's sums run in the
+   same order whichever group holds it, so the output does not depend on the block size. (Splitting a lone vector's
+   rows into partial sums for more chains was measured no faster, and would break that.) */
 #define TRI_WN_FV(C) ((C) * 4 <= TRI_ACC ? 4 : (C) * 2 <= TRI_ACC ? 2 : 1)
-static inline tri_vf
-TRI_FN(wn_act_)(const TriWnFused* f, tri_vf z)
-{
-  if (f->act == TRI_FUSED_TANH) return TRI_FN(v_tanh_)(z);
-  if (f->act == TRI_FUSED_FASTTANH) return TRI_FN(v_fast_tanh_)(z);
-  return VSELLT(VZERO(), z, z, VMUL(VSET1(f->slope), z));
-}
-/* The rows of the conv + mixin product: the history rows at their offsets from x, then the condition rows. ROW
-   is a statement over `p` (the row's frame t) and `w` (its C weights). */
-#define TRI_WN_ROWS(C, f, io, t, ROW)                                                                                 \
-  do {                                                                                                               \
-    const float* w = (f)->zwt;                                                                                       \
-    const float* xb = (io)->x + (t);                                                                                 \
-    for (int j = 0; j < (f)->nhist; ++j, w += C) {                                                                   \
-      const float* p = xb + (f)->off[j];                                                                             \
-      ROW;                                                                                                           \
-    }                                                                                                                \
-    const float* p = (io)->c + (t);                                                                                  \
-    for (int j = 0; j < (f)->ncond; ++j, w += C, p += (io)->ldc) { ROW; }                                            \
-  } while (0)
 /* The groups are inlined into their layer function: called out of line they measured 7 % slower (avx512, block 64). */
 #if defined(__GNUC__)
 #define TRI_ALWAYS_INLINE __attribute__((always_inline))
 #else
 #define TRI_ALWAYS_INLINE
 #endif
-/* FV vectors of frames from frame t. A lone vector (FV = 1) may hold only m < TRI_VL frames: its loads and stores
-   are then masked (vector index LAST); groups are always whole. */
-#define TRI_WN_LD(p, v) ((v) == LAST && m < TRI_VL ? VLOAD_N(p, m) : VLOAD(p))
-#define TRI_WN_ST(p, v, x)                                                                                           \
+/* Loads and stores of a group's vectors. WN_PART (a compile-time 0 or 1) marks a lone partial vector of m < TRI_VL
+   frames, masked; whole vectors compile without the test (a short block pays for its masks, a long one does not). */
+#define TRI_WN_LD(p) (WN_PART ? VLOAD_N(p, m) : VLOAD(p))
+#define TRI_WN_ST(p, x)                                                                                              \
   do {                                                                                                               \
-    if ((v) == LAST && m < TRI_VL)                                                                                   \
+    if (WN_PART)                                                                                                     \
       VSTORE_N(p, x, m);                                                                                             \
     else                                                                                                             \
       VSTORE(p, x);                                                                                                  \
   } while (0)
-#define TRI_WN_GROUP(C, FV)                                                                                          \
-  static inline TRI_ALWAYS_INLINE void TRI_FN(wn_group_c##C##_v##FV##_)(const TriWnFused* f, const TriWnIo* io,     \
-                                                                        int t, int m)                                \
-  {                                                                                                                  \
-    enum { LAST = FV == 1 ? 0 : -1 }; /* only a lone vector may be partial: groups compile without masks */        \
-    tri_vf z[FV][C];                                                                                                 \
-    _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                              \
-    {                                                                                                                \
-      const tri_vf b = VSET1(f->zb[r]);                                                                              \
-      _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) z[v][r] = b;                                              \
+/* The activation over every register of a group: one test of the kind per group, not one per register. */
+#define TRI_WN_ACT(f, z, FV, C)                                                                                      \
+  do {                                                                                                               \
+    if ((f)->act == TRI_FUSED_TANH) {                                                                                \
+      _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)       \
+          z[v][r] = TRI_FN(v_tanh_)(z[v][r]);                                                                        \
+    } else if ((f)->act == TRI_FUSED_FASTTANH) {                                                                     \
+      _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)       \
+          z[v][r] = TRI_FN(v_fast_tanh_)(z[v][r]);                                                                   \
+    } else {                                                                                                         \
+      const tri_vf sl = VSET1((f)->slope);                                                                           \
+      _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)       \
+          z[v][r] = VSELLT(VZERO(), z[v][r], z[v][r], VMUL(sl, z[v][r]));                                            \
     }                                                                                                                \
-    TRI_WN_ROWS(C, f, io, t, {                                                                                       \
-      tri_vf xv[FV];                                                                                                 \
-      _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) xv[v] = TRI_WN_LD(p + v * TRI_VL, v);                     \
+  } while (0)
+/* FV vectors of frames from frame t (m frames when PART). */
+#define TRI_WN_GROUP(C, FV, PART)                                                                                    \
+  static inline TRI_ALWAYS_INLINE void TRI_FN(wn_group_c##C##_v##FV##_p##PART##_)(const TriWnFused* f,              \
+                                                                                  const TriWnIo* io, int t, int m)   \
+  {                                                                                                                  \
+    enum { WN_PART = PART };                                                                                         \
+    (void)m;                                                                                                         \
+    tri_vf z[FV][C];                                                                                                 \
+    {                                                                                                                \
       _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                            \
       {                                                                                                              \
-        const tri_vf wr = VSET1(w[r]);                                                                               \
-        _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) z[v][r] = VFMA(wr, xv[v], z[v][r]);                     \
+        const tri_vf b = VSET1(f->zb[r]);                                                                            \
+        _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) z[v][r] = b;                                            \
       }                                                                                                              \
-    });                                                                                                              \
-    _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                              \
-    {                                                                                                                \
-      float* s = io->S + (size_t)r * (size_t)io->ldS + t;                                                            \
-      _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v)                                                           \
-      {                                                                                                              \
-        z[v][r] = TRI_FN(wn_act_)(f, z[v][r]);                                                                       \
-        TRI_WN_ST(s + v * TRI_VL, v, VADD(TRI_WN_LD(s + v * TRI_VL, v), z[v][r]));                                   \
+      const float* w = f->zwt;                                                                                       \
+      const float* xb = io->x + t;                                                                                   \
+      for (int j = 0; j < f->nhist; ++j, w += C) {                                                                   \
+        const float* p = xb + f->off[j];                                                                             \
+        tri_vf xv[FV];                                                                                               \
+        _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) xv[v] = TRI_WN_LD(p + v * TRI_VL);                      \
+        _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                          \
+        {                                                                                                            \
+          const tri_vf wr = VSET1(w[r]);                                                                             \
+          _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) z[v][r] = VFMA(wr, xv[v], z[v][r]);                   \
+        }                                                                                                            \
+      }                                                                                                              \
+      const float* pc = io->c + t;                                                                                   \
+      for (int k = 0; k < f->ncond; ++k, w += C, pc += io->ldc) {                                                    \
+        tri_vf xv[FV];                                                                                               \
+        _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) xv[v] = TRI_WN_LD(pc + v * TRI_VL);                     \
+        _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                          \
+        {                                                                                                            \
+          const tri_vf wr = VSET1(w[r]);                                                                             \
+          _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) z[v][r] = VFMA(wr, xv[v], z[v][r]);                   \
+        }                                                                                                            \
       }                                                                                                              \
     }                                                                                                                \
+    TRI_WN_ACT(f, z, FV, C);                                                                                         \
+    float* const S = io->S + t;                                                                                      \
+    const long ldS = io->ldS;                                                                                        \
+    _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r) _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v)         \
+    {                                                                                                                \
+      float* s = S + r * ldS + v * TRI_VL;                                                                           \
+      TRI_WN_ST(s, VADD(TRI_WN_LD(s), z[v][r]));                                                                     \
+    }                                                                                                                \
+    const float* const l1wt = f->l1wt;                                                                               \
+    const float* const l1b = f->l1b;                                                                                 \
+    const float* const X = io->x + t;                                                                                \
+    float* const Y = io->next + t;                                                                                   \
+    const long ldx = io->ldx, ldy = io->ldnext;                                                                      \
     _Pragma("GCC unroll 8") for (int o = 0; o < C; ++o)                                                              \
     {                                                                                                                \
-      const tri_vf b = VSET1(f->l1b[o]);                                                                             \
+      const tri_vf b = VSET1(l1b[o]);                                                                                \
       tri_vf acc[FV];                                                                                                \
       _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) acc[v] = b;                                               \
       _Pragma("GCC unroll 8") for (int i = 0; i < C; ++i)                                                            \
       {                                                                                                              \
-        const tri_vf w = VSET1(f->l1wt[i * C + o]);                                                                  \
+        const tri_vf w = VSET1(l1wt[i * C + o]);                                                                     \
         _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) acc[v] = VFMA(w, z[v][i], acc[v]);                      \
       }                                                                                                              \
-      const float* xo = io->x + (size_t)o * (size_t)io->ldx + t;                                                     \
-      float* yo = io->next + (size_t)o * (size_t)io->ldnext + t;                                                     \
       _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v)                                                           \
-          TRI_WN_ST(yo + v * TRI_VL, v, VADD(TRI_WN_LD(xo + v * TRI_VL, v), acc[v]));                                \
+          TRI_WN_ST(Y + o * ldy + v * TRI_VL, VADD(TRI_WN_LD(X + o * ldx + v * TRI_VL), acc[v]));                    \
     }                                                                                                                \
   }
 #define TRI_WN_FUSED(C)                                                                                              \
-  TRI_WN_GROUP(C, 4)                                                                                                 \
-  TRI_WN_GROUP(C, 2)                                                                                                 \
-  TRI_WN_GROUP(C, 1)                                                                                                 \
+  TRI_WN_GROUP(C, 4, 0)                                                                                              \
+  TRI_WN_GROUP(C, 2, 0)                                                                                              \
+  TRI_WN_GROUP(C, 1, 0)                                                                                              \
+  TRI_WN_GROUP(C, 1, 1)                                                                                              \
   static void TRI_FN(wn_layer_c##C##_)(const TriWnFused* f, const TriWnIo* io, int n)                                \
   {                                                                                                                  \
     int t = 0;                                                                                                       \
     if (TRI_WN_FV(C) >= 4)                                                                                           \
-      for (; t + 4 * TRI_VL <= n; t += 4 * TRI_VL) TRI_FN(wn_group_c##C##_v4_)(f, io, t, TRI_VL);                    \
+      for (; t + 4 * TRI_VL <= n; t += 4 * TRI_VL) TRI_FN(wn_group_c##C##_v4_p0_)(f, io, t, TRI_VL);                 \
     if (TRI_WN_FV(C) >= 2)                                                                                           \
-      for (; t + 2 * TRI_VL <= n; t += 2 * TRI_VL) TRI_FN(wn_group_c##C##_v2_)(f, io, t, TRI_VL);                    \
-    for (; t < n; t += TRI_VL) TRI_FN(wn_group_c##C##_v1_)(f, io, t, n - t < TRI_VL ? n - t : TRI_VL);               \
+      for (; t + 2 * TRI_VL <= n; t += 2 * TRI_VL) TRI_FN(wn_group_c##C##_v2_p0_)(f, io, t, TRI_VL);                 \
+    for (; t + TRI_VL <= n; t += TRI_VL) TRI_FN(wn_group_c##C##_v1_p0_)(f, io, t, TRI_VL);                           \
+    if (t < n) TRI_FN(wn_group_c##C##_v1_p1_)(f, io, t, n - t);                                                      \
   }
 TRI_WN_FUSED(1)
 TRI_WN_FUSED(2)
