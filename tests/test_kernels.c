@@ -246,9 +246,10 @@ static void
 test_lstm_run(void** state)
 {
   (void)state;
-  enum { N = 300 };
+  enum { N = 300, HMAX = 64 };
   static const int shapes[][3] = {{1, 1, 1}, {1, 1, 3}, {1, 2, 4}, {2, 1, 2}, {3, 1, 4}, {1, 1, 5},  {1, 1, 8},
-                                  {2, 1, 8}, {1, 1, 16}, {2, 2, 16}, {1, 1, 19}, {2, 1, 24}, {1, 1, 32}};
+                                  {2, 1, 8}, {1, 1, 12}, {1, 1, 16}, {2, 2, 16}, {1, 1, 19}, {2, 1, 24}, {1, 1, 32},
+                                  {1, 1, 48}, {2, 1, 64}}; /* 12 .. 64: 3 and 4 vectors per gate at every width */
   for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; ++si) {
     const int nl = shapes[si][0], I = shapes[si][1], H = shapes[si][2];
     float *wt[3], *b[3];
@@ -261,11 +262,12 @@ test_lstm_run(void** state)
     }
     float* x = malloc(sizeof(float) * (size_t)(I * N));
     for (int i = 0; i < I * N; ++i) x[i] = frand();
-    float h0[3 * 32], c0[3 * 32], want_h[3 * 32], want_c[3 * 32];
+    float h0[3 * HMAX], c0[3 * HMAX], want_h[3 * HMAX], want_c[3 * HMAX];
     for (int i = 0; i < nl * H; ++i) h0[i] = frand() * 0.5f, c0[i] = frand();
     float* want = malloc(sizeof(float) * (size_t)(N * H));
     float* got = malloc(sizeof(float) * (size_t)(N * H));
-    float eye[32 * 32] = {0}, zeros[32] = {0};
+    static float eye[HMAX * HMAX], zeros[HMAX];
+    memset(eye, 0, sizeof eye);
     for (int u = 0; u < H; ++u) eye[u * H + u] = 1.0f;
     for (int fast = 0; fast < 2; ++fast) {
       memcpy(want_h, h0, sizeof h0);
@@ -274,7 +276,7 @@ test_lstm_run(void** state)
       for (int isa = 0; isa < TRI_ISA_COUNT; ++isa) {
         if (!level_runs((TriIsa)isa)) continue;
         const TriKernels* k = tri_kernels((TriIsa)isa);
-        float xh[3][64], c[3][32 + TRI_LSTM_SLACK], q[4 * 32 + TRI_LSTM_SLACK] = {0};
+        float xh[3][2 * HMAX + TRI_LSTM_SLACK], c[3][HMAX + TRI_LSTM_SLACK], q[4 * HMAX + TRI_LSTM_SLACK] = {0};
         TriLstmLayerRun layers[3];
         for (int l = 0; l < nl; ++l) {
           const int in = l == 0 ? I : H;
