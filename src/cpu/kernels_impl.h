@@ -616,6 +616,15 @@ TRI_FN(lstm_run_)(const TriLstmRun* p, int n)
     return;
   }
 #endif
+#if defined(TRI_SIMD_AVX512)
+  /* H a multiple of 8 but not of 16 (2x24): the AVX2 kernel's whole 8-lane vectors keep the gate products in
+     registers, where 16 lanes would leave half a vector per gate to the generic step. Measured on 2x24: equal with
+     exact tanh, +16 % with fast tanh. */
+  if (p->H % 16 != 0 && p->H % 8 == 0 && p->H / 8 <= 4 && !(p->lanes && 4 * p->H <= TRI_VL)) {
+    tri_kernels_avx2.lstm_run(p, n);
+    return;
+  }
+#endif
   /* Up to 4 NG = 16 gate accumulators: twice TRI_ACC still fits the register file beside a weight and a broadcast
      (measured: SSE2 1x16 +10 %, AVX2 2x24 +12 %); with fewer registers (scalar) the generic step is faster. */
   if (p->H % TRI_VL == 0 && p->H / TRI_VL <= 4 && (p->H / TRI_VL <= 2 || 4 * (p->H / TRI_VL) <= 2 * TRI_ACC)) {
