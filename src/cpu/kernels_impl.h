@@ -668,6 +668,10 @@ TRI_FN(lstm_run_)(const TriLstmRun* p, int n)
     } else if ((f)->act == TRI_FUSED_FASTTANH) {                                                                     \
       _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)       \
           z[v][r] = TRI_FN(v_fast_tanh_)(z[v][r]);                                                                   \
+    } else if ((f)->slope >= 0.0f && (f)->slope <= 1.0f) { /* max(z, slope z) is the same value in two operations */ \
+      const tri_vf sl = VSET1((f)->slope);                                                                           \
+      _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)       \
+          z[v][r] = VMAX(z[v][r], VMUL(sl, z[v][r]));                                                                \
     } else {                                                                                                         \
       const tri_vf sl = VSET1((f)->slope);                                                                           \
       _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)       \
