@@ -346,7 +346,8 @@ test_wn_layer(void** state)
   (void)state;
   enum { K = 3, NMAX = 100, LD = 256, LOOKBACK = 2 * 7 };
   static const int frames[] = {1, 5, 16, 37, 64, 100};
-  static const int acts[] = {TRI_FUSED_TANH, TRI_FUSED_FASTTANH, TRI_FUSED_LEAKY};
+  /* LeakyReLU twice: a slope in [0, 1] (computed as a max) and one outside it (computed as a select) */
+  static const int acts[] = {TRI_FUSED_TANH, TRI_FUSED_FASTTANH, TRI_FUSED_LEAKY, TRI_FUSED_LEAKY};
   float* hist = malloc(sizeof(float) * TRI_FUSED_MAX_C * LD);
   float* cond = malloc(sizeof(float) * 2 * NMAX);
   float* S = malloc(sizeof(float) * TRI_FUSED_MAX_C * NMAX);
@@ -374,7 +375,7 @@ test_wn_layer(void** state)
             for (int i = 0; i < C; ++i) zb[i] = frand(), l1b[i] = frand();
             for (int tap = 0; tap < K; ++tap)
               for (int i = 0; i < C; ++i) off[tap * C + i] = (long)i * LD - (long)(K - 1 - tap) * dil;
-            const float slope = ai == 2 ? 0.25f : 0.0f;
+            const float slope = ai == 2 ? 0.25f : ai == 3 ? 1.5f : 0.0f;
             const TriWnFused f = {C, nhist, off, ncond, zwt, zb, acts[ai], slope, l1wt, l1b};
             const float* x = hist + LOOKBACK;
             const TriWnIo io = {x, LD, cond, NMAX, next, NMAX, S, NMAX};
