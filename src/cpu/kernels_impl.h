@@ -188,7 +188,7 @@ TRI_FN(scale_)(float* p, float s, int n)
       }                                                                                                              \
       _Pragma("GCC unroll 16") for (int r = 0; r < R; ++r)                                                           \
       {                                                                                                              \
-        float* y = out + (size_t)r * (size_t)ldo + t;                                                               \
+        float* y = out + (size_t)r * (size_t)ldo + t;                                                                \
         VSTORE(y, add ? VADD(VLOAD(add + (size_t)r * (size_t)lda + t), a[r]) : a[r]);                                \
       }                                                                                                              \
     }                                                                                                                \
@@ -307,12 +307,12 @@ TRI_FN(gemm_)(const TriGemm* g, const float* const* rows, float* out, int ldout,
    instead of one chain per output vector, which is what bounds a recurrent cell's step. The last vector of the whole
    output may be partial. */
 #define TRI_MATVEC(NV)                                                                                               \
-  static void TRI_FN(matvec_nv##NV##_)(const TriGemm* g, const float* x, float* y, int o0)                          \
+  static void TRI_FN(matvec_nv##NV##_)(const TriGemm* g, const float* x, float* y, int o0)                           \
   {                                                                                                                  \
     const int n = g->cout, m_last = n - (o0 + (NV - 1) * TRI_VL);                                                    \
     const bool partial = m_last < TRI_VL;                                                                            \
     tri_vf a[NV];                                                                                                    \
-    _Pragma("GCC unroll 16") for (int v = 0; v < NV; ++v)                                                             \
+    _Pragma("GCC unroll 16") for (int v = 0; v < NV; ++v)                                                            \
     {                                                                                                                \
       const float* b = g->bias ? g->bias + o0 + v * TRI_VL : NULL;                                                   \
       a[v] = !b ? VZERO() : (v == NV - 1 && partial) ? VLOAD_N(b, m_last) : VLOAD(b);                                \
@@ -320,13 +320,13 @@ TRI_FN(gemm_)(const TriGemm* g, const float* const* rows, float* out, int ldout,
     for (int j = 0; j < g->nrows; ++j) {                                                                             \
       const tri_vf xj = VSET1(x[j]);                                                                                 \
       const float* w = g->wt + (size_t)j * (size_t)n + o0;                                                           \
-      _Pragma("GCC unroll 16") for (int v = 0; v < NV; ++v)                                                           \
+      _Pragma("GCC unroll 16") for (int v = 0; v < NV; ++v)                                                          \
       {                                                                                                              \
         const tri_vf wv = (v == NV - 1 && partial) ? VLOAD_N(w + v * TRI_VL, m_last) : VLOAD(w + v * TRI_VL);        \
         a[v] = VFMA(wv, xj, a[v]);                                                                                   \
       }                                                                                                              \
     }                                                                                                                \
-    _Pragma("GCC unroll 16") for (int v = 0; v < NV; ++v)                                                             \
+    _Pragma("GCC unroll 16") for (int v = 0; v < NV; ++v)                                                            \
     {                                                                                                                \
       if (v == NV - 1 && partial)                                                                                    \
         VSTORE_N(y + o0 + v * TRI_VL, a[v], m_last);                                                                 \
@@ -567,16 +567,16 @@ TRI_FN(lstm_run_small_)(const TriLstmRun* p, int n)
         const TriLstmLayerRun* L = &p->layers[l];                                                                    \
         float* h = L->xh + L->I;                                                                                     \
         tri_vf a[NV];                                                                                                \
-        _Pragma("GCC unroll 16") for (int v = 0; v < NV; ++v) a[v] = VLOAD(L->b + v * TRI_VL);                        \
+        _Pragma("GCC unroll 16") for (int v = 0; v < NV; ++v) a[v] = VLOAD(L->b + v * TRI_VL);                       \
         for (int i = 0; i < L->I; ++i) {                                                                             \
           const tri_vf xi = VSET1(x[i * sx]);                                                                        \
           const float* w = L->wt + (size_t)i * (size_t)G;                                                            \
-          _Pragma("GCC unroll 16") for (int v = 0; v < NV; ++v) a[v] = VFMA(VLOAD(w + v * TRI_VL), xi, a[v]);         \
+          _Pragma("GCC unroll 16") for (int v = 0; v < NV; ++v) a[v] = VFMA(VLOAD(w + v * TRI_VL), xi, a[v]);        \
         }                                                                                                            \
         for (int j = 0; j < H; ++j) {                                                                                \
           const tri_vf hj = VSET1(h[j]);                                                                             \
           const float* w = L->wt + (size_t)(L->I + j) * (size_t)G;                                                   \
-          _Pragma("GCC unroll 16") for (int v = 0; v < NV; ++v) a[v] = VFMA(VLOAD(w + v * TRI_VL), hj, a[v]);         \
+          _Pragma("GCC unroll 16") for (int v = 0; v < NV; ++v) a[v] = VFMA(VLOAD(w + v * TRI_VL), hj, a[v]);        \
         }                                                                                                            \
         _Pragma("GCC unroll 4") for (int u = 0; u < NG; ++u)                                                         \
         {                                                                                                            \
@@ -680,7 +680,7 @@ TRI_FN(lstm_run_)(const TriLstmRun* p, int n)
   } while (0)
 /* FV vectors of frames from frame t (m frames when PART). */
 #define TRI_WN_GROUP(C, FV, PART)                                                                                    \
-  static inline TRI_ALWAYS_INLINE void TRI_FN(wn_group_c##C##_v##FV##_p##PART##_)(const TriWnFused* f,              \
+  static inline TRI_ALWAYS_INLINE void TRI_FN(wn_group_c##C##_v##FV##_p##PART##_)(const TriWnFused* f,               \
                                                                                   const TriWnIo* io, int t, int m)   \
   {                                                                                                                  \
     enum { WN_PART = PART };                                                                                         \
