@@ -678,6 +678,18 @@ TRI_FN(lstm_run_)(const TriLstmRun* p, int n)
           z[v][r] = VSELLT(VZERO(), z[v][r], z[v][r], VMUL(sl, z[v][r]));                                            \
     }                                                                                                                \
   } while (0)
+/* One row of the conv + mixin product for a group: its FV vectors of frames from p, times its C weights w, summed
+   into z. */
+#define TRI_WN_ROW(C, FV, z, p, w)                                                                                   \
+  do {                                                                                                               \
+    tri_vf xv[FV];                                                                                                   \
+    _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) xv[v] = TRI_WN_LD((p) + v * TRI_VL);                        \
+    _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                              \
+    {                                                                                                                \
+      const tri_vf wr = VSET1((w)[r]);                                                                               \
+      _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) z[v][r] = VFMA(wr, xv[v], z[v][r]);                       \
+    }                                                                                                                \
+  } while (0)
 /* FV vectors of frames from frame t (m frames when PART). */
 #define TRI_WN_GROUP(C, FV, PART)                                                                                    \
   static inline TRI_ALWAYS_INLINE void TRI_FN(wn_group_c##C##_v##FV##_p##PART##_)(const TriWnFused* f,               \
@@ -696,23 +708,11 @@ TRI_FN(lstm_run_)(const TriLstmRun* p, int n)
       const float* xb = io->x + t;                                                                                   \
       for (int j = 0; j < f->nhist; ++j, w += C) {                                                                   \
         const float* p = xb + f->off[j];                                                                             \
-        tri_vf xv[FV];                                                                                               \
-        _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) xv[v] = TRI_WN_LD(p + v * TRI_VL);                      \
-        _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                          \
-        {                                                                                                            \
-          const tri_vf wr = VSET1(w[r]);                                                                             \
-          _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) z[v][r] = VFMA(wr, xv[v], z[v][r]);                   \
-        }                                                                                                            \
+        TRI_WN_ROW(C, FV, z, p, w);                                                                                  \
       }                                                                                                              \
       const float* pc = io->c + t;                                                                                   \
       for (int k = 0; k < f->ncond; ++k, w += C, pc += io->ldc) {                                                    \
-        tri_vf xv[FV];                                                                                               \
-        _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) xv[v] = TRI_WN_LD(pc + v * TRI_VL);                     \
-        _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                          \
-        {                                                                                                            \
-          const tri_vf wr = VSET1(w[r]);                                                                             \
-          _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) z[v][r] = VFMA(wr, xv[v], z[v][r]);                   \
-        }                                                                                                            \
+        TRI_WN_ROW(C, FV, z, pc, w);                                                                                 \
       }                                                                                                              \
     }                                                                                                                \
     TRI_WN_ACT(f, z, FV, C);                                                                                         \
