@@ -620,14 +620,15 @@ TRI_FN(lstm_run_)(const TriLstmRun* p, int n)
   /* H a multiple of 8 but not of 16 (2x24): the AVX2 kernel's whole 8-lane vectors keep the gate products in
      registers, where 16 lanes would leave half a vector per gate to the generic step. Measured on 2x24: equal with
      exact tanh, +16 % with fast tanh. */
-  if (p->H % 16 != 0 && p->H % 8 == 0 && p->H / 8 <= 4 && !(p->lanes && 4 * p->H <= TRI_VL)) {
+  if (p->H % 16 != 0 && p->H % 8 == 0 && p->H <= 32) {
     tri_kernels_avx2.lstm_run(p, n);
     return;
   }
 #endif
   /* Up to 4 NG = 16 gate accumulators: twice TRI_ACC still fits the register file beside a weight and a broadcast
      (measured: SSE2 1x16 +10 %, AVX2 2x24 +12 %); with fewer registers (scalar) the generic step is faster. */
-  if (p->H % TRI_VL == 0 && p->H / TRI_VL <= 4 && (p->H / TRI_VL <= 2 || 4 * (p->H / TRI_VL) <= 2 * TRI_ACC)) {
+  enum { NG_MAX = 2 * TRI_ACC / 4 < 2 ? 2 : 2 * TRI_ACC / 4 > 4 ? 4 : 2 * TRI_ACC / 4 };
+  if (p->H % TRI_VL == 0 && p->H / TRI_VL <= NG_MAX) {
     static void (*const fns[5])(const TriLstmRun*, int) = {NULL, TRI_FN(lstm_run_a1_), TRI_FN(lstm_run_a2_),
                                                            TRI_FN(lstm_run_a3_), TRI_FN(lstm_run_a4_)};
     fns[p->H / TRI_VL](p, n);
@@ -660,23 +661,25 @@ TRI_FN(lstm_run_)(const TriLstmRun* p, int n)
       VSTORE(p, x);                                                                                                  \
   } while (0)
 /* The activation over every register of a group: one test of the kind per group, not one per register. */
+#define TRI_WN_EACH(z, FV, C, EXPR)                                                                                  \
+  do {                                                                                                               \
+    _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)         \
+    {                                                                                                                \
+      const tri_vf x = z[v][r];                                                                                      \
+      z[v][r] = (EXPR);                                                                                              \
+    }                                                                                                                \
+  } while (0)
 #define TRI_WN_ACT(f, z, FV, C)                                                                                      \
   do {                                                                                                               \
-    if ((f)->act == TRI_FUSED_TANH) {                                                                                \
-      _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)       \
-          z[v][r] = TRI_FN(v_tanh_)(z[v][r]);                                                                        \
-    } else if ((f)->act == TRI_FUSED_FASTTANH) {                                                                     \
-      _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)       \
-          z[v][r] = TRI_FN(v_fast_tanh_)(z[v][r]);                                                                   \
-    } else if ((f)->slope >= 0.0f && (f)->slope <= 1.0f) { /* max(z, slope z) is the same value in two operations */ \
-      const tri_vf sl = VSET1((f)->slope);                                                                           \
-      _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)       \
-          z[v][r] = VMAX(z[v][r], VMUL(sl, z[v][r]));                                                                \
-    } else {                                                                                                         \
-      const tri_vf sl = VSET1((f)->slope);                                                                           \
-      _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)       \
-          z[v][r] = VSELLT(VZERO(), z[v][r], z[v][r], VMUL(sl, z[v][r]));                                            \
-    }                                                                                                                \
+    const tri_vf sl = VSET1((f)->slope);                                                                             \
+    if ((f)->act == TRI_FUSED_TANH)                                                                                  \
+      TRI_WN_EACH(z, FV, C, TRI_FN(v_tanh_)(x));                                                                     \
+    else if ((f)->act == TRI_FUSED_FASTTANH)                                                                         \
+      TRI_WN_EACH(z, FV, C, TRI_FN(v_fast_tanh_)(x));                                                                \
+    else if ((f)->slope >= 0.0f && (f)->slope <= 1.0f) /* max(z, slope z): the same value in two operations */       \
+      TRI_WN_EACH(z, FV, C, VMAX(x, VMUL(sl, x)));                                                                   \
+    else                                                                                                             \
+      TRI_WN_EACH(z, FV, C, VSELLT(VZERO(), x, x, VMUL(sl, x)));                                                     \
   } while (0)
 /* One row of the conv + mixin product for a group: its FV vectors of frames from p, times its C weights w, summed
    into z. */
@@ -698,23 +701,16 @@ TRI_FN(lstm_run_)(const TriLstmRun* p, int n)
     enum { WN_PART = PART };                                                                                         \
     (void)m;                                                                                                         \
     tri_vf z[FV][C];                                                                                                 \
+    _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                              \
     {                                                                                                                \
-      _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                            \
-      {                                                                                                              \
-        const tri_vf b = VSET1(f->zb[r]);                                                                            \
-        _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) z[v][r] = b;                                            \
-      }                                                                                                              \
-      const float* w = f->zwt;                                                                                       \
-      const float* xb = io->x + t;                                                                                   \
-      for (int j = 0; j < f->nhist; ++j, w += C) {                                                                   \
-        const float* p = xb + f->off[j];                                                                             \
-        TRI_WN_ROW(C, FV, z, p, w);                                                                                  \
-      }                                                                                                              \
-      const float* pc = io->c + t;                                                                                   \
-      for (int k = 0; k < f->ncond; ++k, w += C, pc += io->ldc) {                                                    \
-        TRI_WN_ROW(C, FV, z, pc, w);                                                                                 \
-      }                                                                                                              \
+      const tri_vf b = VSET1(f->zb[r]);                                                                              \
+      _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) z[v][r] = b;                                              \
     }                                                                                                                \
+    const float* zw = f->zwt;                                                                                        \
+    const float* xb = io->x + t;                                                                                     \
+    for (int j = 0; j < f->nhist; ++j, zw += C) TRI_WN_ROW(C, FV, z, xb + f->off[j], zw);                            \
+    const float* pc = io->c + t;                                                                                     \
+    for (int k = 0; k < f->ncond; ++k, zw += C, pc += io->ldc) TRI_WN_ROW(C, FV, z, pc, zw);                         \
     TRI_WN_ACT(f, z, FV, C);                                                                                         \
     float* const S = io->S + t;                                                                                      \
     const long ldS = io->ldS;                                                                                        \
