@@ -181,20 +181,14 @@ tri_hist_clear(TriHist* h)
   h->cur = 0;
 }
 
-float*
-tri_hist_advance(TriHist* h, int n)
+void
+tri_hist_wrap(TriHist* h)
 {
-  long p = h->pos + h->cur;
-  if (p + n > h->cap) {
-    for (int c = 0; c < h->ch; ++c) {
-      float* row = h->data + (long)c * h->cap;
-      memmove(row, row + p - h->lookback, (size_t)h->lookback * sizeof *row);
-    }
-    p = h->lookback;
+  for (int c = 0; c < h->ch; ++c) {
+    float* row = h->data + (long)c * h->cap;
+    memmove(row, row + h->pos - h->lookback, (size_t)h->lookback * sizeof *row);
   }
-  h->pos = p;
-  h->cur = n;
-  return h->data + p;
+  h->pos = h->lookback;
 }
 
 void

@@ -59,9 +59,18 @@ void tri_hist_free(TriHist* h);
 size_t tri_hist_bytes(const TriHist* h);
 /* Zeroes the history (all frames before the next block read as 0). */
 void tri_hist_clear(TriHist* h);
+/* Moves the last `lookback` frames to the front (the rare slow part of tri_hist_advance). */
+void tri_hist_wrap(TriHist* h);
 /* Makes room for a new current block of n frames and returns its first channel's row (row stride h->cap); the
-   caller writes the block in place. */
-float* tri_hist_advance(TriHist* h, int n);
+   caller writes the block in place. Inline: it runs once per layer per block, and almost never wraps. */
+static inline float*
+tri_hist_advance(TriHist* h, int n)
+{
+  h->pos += h->cur;
+  if (h->pos + n > h->cap) tri_hist_wrap(h);
+  h->cur = n;
+  return h->data + h->pos;
+}
 /* Appends n frames (rows of src, stride ld); they become the current block. */
 void tri_hist_push(TriHist* h, const float* src, int ld, int n);
 /* Row c of the current block: element t is frame t of the block; negative offsets reach back. */
