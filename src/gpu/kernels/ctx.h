@@ -18,8 +18,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* TRI_KFN_INLINE: always inlined on CUDA, so a constant argument fixes trip counts (TRI_UNROLL: unrolled there) and
+   per-thread arrays indexed by them stay in registers instead of local memory. */
 #if defined(__CUDACC__)
 #define TRI_KFN static __device__ inline
+#define TRI_KFN_INLINE static __device__ __forceinline__
+#define TRI_UNROLL _Pragma("unroll")
 #define TRI_TID0 ((int)threadIdx.x)
 #define TRI_TSTEP ((int)blockDim.x)
 #define TRI_BARRIER() __syncthreads()
@@ -30,11 +34,15 @@ int tri_kt_tid(void);
 int tri_kt_nthreads(void);
 void tri_kt_barrier(void);
 #define TRI_KFN static inline
+#define TRI_KFN_INLINE static inline
+#define TRI_UNROLL
 #define TRI_TID0 tri_kt_tid()
 #define TRI_TSTEP tri_kt_nthreads()
 #define TRI_BARRIER() tri_kt_barrier()
 #else
 #define TRI_KFN static inline
+#define TRI_KFN_INLINE static inline
+#define TRI_UNROLL
 #define TRI_TID0 0
 #define TRI_TSTEP 1
 #define TRI_BARRIER() ((void)0)

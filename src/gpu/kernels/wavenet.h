@@ -97,6 +97,86 @@ tri_k_wn_layer_frame(const TriKWnArray* A, const TriKWnLayer* L, const TriKWnLay
   }
 }
 
+/* The common layer shape (plain activation, Z = B = C, one mixin input, layer1x1 active, no head1x1, Hw = C) for C
+   fixed at compile time: the same sums in the same order as the functions above, but with every loop over channels
+   unrolled so z lives in registers (the general z[TRI_K_ZMAX] is in local memory on CUDA). Called with a literal C
+   from tri_k_wn_layer_frame_any. */
+enum { TRI_K_WN_FIXED_CMAX = 16 };
+
+TRI_KFN int
+tri_k_wn_fixed_c(const TriKWnArray* A, const TriKWnLayer* L)
+{
+  const int C = A->C;
+  const bool plain = L->gating == TRI_KG_NONE && L->conv.cout == C && L->B == C && L->mixin.cout == C &&
+                     L->l1x1.cout == C && L->h1x1.cout == 0 && A->Hw == C;
+  return plain ? C : 0;
+}
+
+TRI_KFN_INLINE void
+tri_k_wn_layer_frame_fixed(const TriKWnArray* A, const TriKWnLayer* L, const TriKWnLayer* next, const float* lw,
+                           float* st, float x, float* S, float* xo, int n, int t, unsigned p, const int C)
+{
+  float z[TRI_K_WN_FIXED_CMAX];
+  const int K = L->conv.k;
+  const float* b = lw + L->conv.b;
+  TRI_UNROLL for (int o = 0; o < C; ++o) z[o] = b[o];
+  const float* ring = st + L->ring;
+  const unsigned mask = (unsigned)L->mask;
+  for (int tap = 0; tap < K; ++tap) {
+    const unsigned q = p - (unsigned)((K - 1 - tap) * L->conv.dil);
+    const float* w = lw + L->conv.w + tap * C * C;
+    TRI_UNROLL for (int i = 0; i < C; ++i) {
+      const float xv = ring[tri_k_ring(mask, i, q)];
+      TRI_UNROLL for (int o = 0; o < C; ++o) z[o] += w[i * C + o] * xv;
+    }
+  }
+  const float* m = lw + L->mixin.w;
+  TRI_UNROLL for (int o = 0; o < C; ++o) z[o] += m[o] * x;
+  const float* pa = lw + L->act.p;
+  TRI_UNROLL for (int j = 0; j < C; ++j) z[j] = tri_k_act(&L->act, pa, j, z[j]);
+  TRI_UNROLL for (int c = 0; c < C; ++c) {
+    const float* w = lw + L->l1x1.w + c * C;
+    float acc = lw[L->l1x1.b + c];
+    TRI_UNROLL for (int j = 0; j < C; ++j) acc += w[j] * z[j];
+    const float v = ring[tri_k_ring(mask, c, p)] + acc;
+    if (next)
+      st[next->ring + tri_k_ring((unsigned)next->mask, c, p)] = v;
+    else if (xo)
+      xo[c * n + t] = v;
+  }
+  TRI_UNROLL for (int h = 0; h < C; ++h) {
+    const float s = S[h * n + t] + z[h];
+    S[h * n + t] = s;
+    if (!next) st[A->head_ring + tri_k_ring((unsigned)A->head_mask, h, p)] = s;
+  }
+}
+
+/* One layer for the frames of this thread: the fixed-C body for the shapes of the common presets (A1 16/12/8/6/4/2
+   channels, A2 8/3), else the general one. `fixed` is tri_k_wn_fixed_c(A, L), the same for every thread. */
+TRI_KFN void
+tri_k_wn_layer_frames(const TriKWnArray* A, const TriKWnLayer* L, const TriKWnLayer* next, const float* lw, float* st,
+                      const float* in, float* S, float* xo, int n, unsigned cur, int fixed)
+{
+#define TRI_K_WN_FIXED_CASE(CC)                                                                                      \
+  case CC:                                                                                                           \
+    for (int t = TRI_TID0; t < n; t += TRI_TSTEP)                                                                    \
+      tri_k_wn_layer_frame_fixed(A, L, next, lw, st, in[t], S, xo, n, t, cur + (unsigned)t, CC);                     \
+    return;
+  switch (fixed) {
+    TRI_K_WN_FIXED_CASE(2)
+    TRI_K_WN_FIXED_CASE(3)
+    TRI_K_WN_FIXED_CASE(4)
+    TRI_K_WN_FIXED_CASE(6)
+    TRI_K_WN_FIXED_CASE(8)
+    TRI_K_WN_FIXED_CASE(12)
+    TRI_K_WN_FIXED_CASE(16)
+  default:
+    for (int t = TRI_TID0; t < n; t += TRI_TSTEP)
+      tri_k_wn_layer_frame(A, L, next, lw, st, in[t], S, xo, n, t, cur + (unsigned)t);
+  }
+#undef TRI_K_WN_FIXED_CASE
+}
+
 /* Head rechannel of output row o at position p: a dilated conv over the head ring. */
 TRI_KFN float
 tri_k_wn_head(const TriKWnArray* A, const float* W, const float* st, int o, unsigned p)
