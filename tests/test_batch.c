@@ -1,6 +1,7 @@
 /* Batch engine on the host backend: grouping and layout units, refusals, and parity with the CPU engine for every
    supported model at block sizes 32, 64, 128 and 512, alone and mixed, with hot swaps and resets. The kernels are
    the same source the CUDA backend compiles, so this checks their logic on every CI run. */
+#define _POSIX_C_SOURCE 200809L /* setenv */
 #include "batch_util.h"
 #include "test_util.h"
 
@@ -345,6 +346,27 @@ static void test_each_model(void** state) {
   assert_true(ok);
 }
 
+/* The general WaveNet layer body on every model (TRIODE_GPU_KERNEL=general; the common shapes otherwise run the
+   fixed-channel body), so both bodies stay checked. */
+static void test_general_body(void** state) {
+  (void)state;
+  assert_int_equal(setenv("TRIODE_GPU_KERNEL", "general", 1), 0);
+  BuResult res[MAX_MODELS];
+  memset(res, 0, sizeof res);
+  int which[MAX_MODELS];
+  for (int m = 0; m < g_nmodels; m++) which[m] = m;
+  const bool ran = bu_parity("host", g_models, which, g_nmodels, 64, SECONDS(0.5), res);
+  assert_int_equal(unsetenv("TRIODE_GPU_KERNEL"), 0);
+  assert_true(ran);
+  bool ok = true;
+  for (int m = 0; m < g_nmodels; m++) {
+    char label[96];
+    snprintf(label, sizeof label, "general %s", g_models[m].label);
+    ok &= report(&res[m], label, 64);
+  }
+  assert_true(ok);
+}
+
 /* Every model in one batch (some twice, interleaved), 1 s per block size. */
 static void test_mixed(void** state) {
   (void)state;
@@ -533,7 +555,7 @@ int main(void) {
     cmocka_unit_test(test_hot_swap),
     cmocka_unit_test(test_reset),             cmocka_unit_test(test_thread_mapping),
     cmocka_unit_test(test_partial_blocks),    cmocka_unit_test(test_each_model),
-    cmocka_unit_test(test_mixed),
+    cmocka_unit_test(test_mixed),             cmocka_unit_test(test_general_body),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -3,7 +3,15 @@
 #include "gpu/backend.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+bool
+tri_backend_general_kernels(void)
+{
+  const char* v = getenv("TRIODE_GPU_KERNEL");
+  return v && strcmp(v, "general") == 0;
+}
 
 TriodeStatus
 tri_backend_open(const char* name, int max_block, const TriBackend** backend, void** ctx, TriodeError* error)

@@ -47,6 +47,10 @@ extern const TriBackend tri_backend_cuda;
 TriodeStatus tri_backend_open(const char* name, int max_block, const TriBackend** backend, void** ctx,
                               TriodeError* error);
 
+/* Whether the environment asks for the general kernel bodies only (TRIODE_GPU_KERNEL=general), for measuring the
+   specialised ones against them; read when a backend opens. */
+bool tri_backend_general_kernels(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -38,6 +38,7 @@ struct CudaGroup {
 
 struct CudaCtx {
   int max_block;
+  bool general; /* tri_backend_general_kernels() at open */
   int smem_optin;
   cudaStream_t stream;
   float* pin_in[2];
@@ -148,6 +149,7 @@ cuda_open(int max_block, void** ctx, TriodeError* error)
   CudaCtx* c = (CudaCtx*)calloc(1, sizeof *c);
   if (!c) return TRIODE_ERR_NO_MEMORY;
   c->max_block = max_block;
+  c->general = tri_backend_general_kernels();
   const TriodeStatus st = open_device(c, error);
   if (st != TRIODE_SUCCESS) {
     cuda_close(c);
@@ -321,6 +323,7 @@ launch(const CudaCtx* c, const TriGroup* g, const float* in, float* out, const i
   a.n = n;
   a.slot0 = slot0;
   a.stage = d->use_smem && P->stage_floats > 0;
+  a.general = c->general;
   TriCudaLaunch l;
   l.count = count;
   const int items = P->threads > 0 ? P->threads : (n < 128 ? n : 128); /* frames per thread block: tuned on GPU */

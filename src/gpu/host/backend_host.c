@@ -19,6 +19,7 @@ typedef struct {
   size_t shm_floats;
   float* zeros; /* prewarm input */
   float* junk;  /* prewarm output */
+  bool general; /* tri_backend_general_kernels() at open */
 } HostCtx;
 
 static void
@@ -39,6 +40,7 @@ host_open(int max_block, void** ctx, TriodeError* error)
   HostCtx* c = calloc(1, sizeof *c);
   if (!c) return TRIODE_ERR_NO_MEMORY;
   c->max_block = max_block;
+  c->general = tri_backend_general_kernels();
   c->zeros = calloc((size_t)max_block, sizeof(float));
   c->junk = calloc((size_t)max_block, sizeof(float));
   if (!c->zeros || !c->junk) {
@@ -119,7 +121,7 @@ host_slot_move(void* ctx, TriGroup* g, int from, int to)
 }
 
 static TriKArgs
-args(const TriGroup* g, const float* in, float* out, int n)
+args(const HostCtx* c, const TriGroup* g, const float* in, float* out, int n)
 {
   const HostGroup* h = g->backend;
   TriKArgs a;
@@ -133,6 +135,7 @@ args(const TriGroup* g, const float* in, float* out, int n)
   a.in = in;
   a.out = out;
   a.n = n;
+  a.general = c->general;
   return a;
 }
 
@@ -140,7 +143,7 @@ static TriodeStatus
 host_slot_prewarm(void* ctx, TriGroup* g, int slot0, int count, long blocks)
 {
   HostCtx* c = ctx;
-  TriKArgs a = args(g, c->zeros, c->junk, c->max_block);
+  TriKArgs a = args(c, g, c->zeros, c->junk, c->max_block);
   a.slot_io = NULL;
   const TriFpMode fp = tri_fp_enter();
   for (int s = slot0; s < slot0 + count; ++s)
@@ -159,7 +162,7 @@ host_process(void* ctx, TriGroup* const* groups, int ngroups, const float* in, f
   const TriFpMode fp = tri_fp_enter();
   for (int i = 0; i < ngroups; ++i) {
     const TriGroup* g = groups[i];
-    const TriKArgs a = args(g, in, out, n);
+    const TriKArgs a = args(c, g, in, out, n);
     for (int s = 0; s < g->nslots; ++s) tri_host_run(&a, s, c->shm);
   }
   tri_fp_leave(fp);

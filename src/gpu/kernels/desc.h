@@ -139,6 +139,7 @@ typedef struct {
   int n;     /* frames in this block */
   int slot0; /* first slot of this launch */
   int stage; /* stage weight runs in shared memory */
+  int general; /* run every WaveNet layer through the general body (TRIODE_GPU_KERNEL=general, for measurement) */
 } TriKArgs;
 
 #endif

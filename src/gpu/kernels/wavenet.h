@@ -230,8 +230,7 @@ tri_k_wavenet(const TriKArgs* a, int slot, float* shm)
       TRI_BARRIER(); /* the input ring is complete; the previous layer no longer reads the staged weights */
       const float* lw = tri_k_stage(shm, W + L->w0, L->wn, a->stage);
       float* xout = ai + 1 < wn->narrays ? xo : 0;
-      for (int t = TRI_TID0; t < n; t += TRI_TSTEP)
-        tri_k_wn_layer_frame(A, L, next, lw, st, in[t], S, xout, n, t, cur + (unsigned)t);
+      tri_k_wn_layer_frames(A, L, next, lw, st, in, S, xout, n, cur, a->general ? 0 : tri_k_wn_fixed_c(A, L));
     }
     TRI_BARRIER(); /* the head ring is complete */
     const bool last = ai + 1 == wn->narrays;
