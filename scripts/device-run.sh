@@ -4,9 +4,12 @@
 # general WaveNet body (TRIODE_GPU_KERNEL=general) for comparison. Logs go to $OUT (the device tool's folder that
 # comes back), else /tmp/triode-device.
 #
-#   device run: bash scripts/device-run.sh [quick]     carry: [".devkit"]
+#   device run: bash scripts/device-run.sh [PART] [quick]     carry: [".devkit"]
 #
-# `quick` shortens every measurement (a smoke run of the kit and the GPU). Not tested on a device yet: if the
+# PART: check (gpu_check), fixed (the workloads, default kernels), general (the WaveNet workloads with the general
+# body), or check+fixed (the default). One device command may run 10 minutes: each search stops after 60 s, so
+# check+fixed and general each fit one call. `quick` shortens every measurement (a smoke run of the kit and the
+# GPU). Not tested on a device yet: if the
 # programs do not start (other system libraries there), build on the device instead with the kit's lib/ for the
 # headers' libraries.
 set -uo pipefail
@@ -17,17 +20,21 @@ mkdir -p "$out"
 [ -x "$kit/bin/triode" ] || { echo "device-run: $kit/bin/triode missing: run scripts/device-kit.sh here and carry $kit" >&2; exit 1; }
 export LD_LIBRARY_PATH="$PWD/$kit/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export TRIODE_SHARED="$PWD/$kit/shared"
-quick="${1:-}"
-secs=2; limit=120; check_secs=3
-if [ "$quick" = quick ]; then secs=0.5; limit=30; check_secs=1; fi
+part="${1:-check+fixed}"
+quick="${2:-}"
+if [ "$part" = quick ]; then part=check+fixed; quick=quick; fi
+secs=2; limit=60; check_secs=3
+if [ "$quick" = quick ]; then secs=0.5; limit=15; check_secs=1; fi
 T="$kit/bin/triode"
 
 { nvidia-smi --query-gpu=name,clocks.sm,clocks.max.sm,memory.total --format=csv; nproc; } >"$out/machine.txt" 2>&1
 cat "$out/machine.txt"
 
-echo "== gpu_check"
-"$kit/bin/gpu_check" "$check_secs" 2 2>&1 | tee "$out/gpu_check.txt"
-echo "gpu_check exit ${PIPESTATUS[0]}" | tee -a "$out/gpu_check.txt"
+if [[ "$part" == check* ]]; then
+  echo "== gpu_check"
+  "$kit/bin/gpu_check" "$check_secs" 2 2>&1 | tee "$out/gpu_check.txt"
+  echo "gpu_check exit ${PIPESTATUS[0]}" | tee -a "$out/gpu_check.txt"
+fi
 
 # The issue's workloads: model, block, instances to start the search from.
 bench() {
@@ -36,6 +43,7 @@ bench() {
   "$T" bench --gpu --seconds "$secs" --search-limit "$limit" "$@" 2>&1 | tee -a "$out/bench.txt"
 }
 for body in fixed general; do
+  [[ "$part" == *"$body"* ]] || continue
   if [ "$body" = general ]; then export TRIODE_GPU_KERNEL=general; else unset TRIODE_GPU_KERNEL; fi
   bench "A1 standard, 128 ($body)" preset:a1-standard --block 128 --instances 4000 --find-max
   bench "A1 standard, 64 ($body)" preset:a1-standard --block 64 --instances 2000 --find-max
