@@ -100,7 +100,7 @@ tri_k_wn_layer_frame(const TriKWnArray* A, const TriKWnLayer* L, const TriKWnLay
 /* The common layer shape (plain activation, Z = B = C, one mixin input, layer1x1 active, no head1x1, Hw = C) for C
    fixed at compile time: the same sums in the same order as the functions above, but with every loop over channels
    unrolled so z lives in registers (the general z[TRI_K_ZMAX] is in local memory on CUDA). Called with a literal C
-   from tri_k_wn_layer_frame_any. */
+   from tri_k_wn_layer_frames. */
 enum { TRI_K_WN_FIXED_CMAX = 16 };
 
 TRI_KFN int
