@@ -165,6 +165,13 @@ static void test_import_layout(void** state) {
   assert_int_equal(tri_import(a1, 128, &a, NULL), TRIODE_SUCCESS);
   check_rings(a.prog, 128);
   assert_int_equal(a.prog->cursor_mask, 2047);
+  /* Its layers have the common shape: each runs the fixed-channel body of its array's width (16, then 8). */
+  const TriKWnLayer* layers = (const TriKWnLayer*)(const void*)((const char*)a.prog + a.prog->items);
+  for (int ai = 0; ai < a.prog->u.wn.narrays; ai++) {
+    const TriKWnArray* A = &a.prog->u.wn.arrays[ai];
+    assert_int_equal(A->C, ai == 0 ? 16 : 8);
+    for (int l = 0; l < A->nlayers; l++) assert_int_equal(layers[A->layer0 + l].fixed, A->C);
+  }
   tri_import_free(&a);
   tri_import_free(NULL);
   triode_model_free(a1);

@@ -79,6 +79,22 @@ kconv(const TriConv* c, long w, long bias, TriKConv* k)
   k->b = (int)bias;
 }
 
+/* The fixed-channel body's shape: plain activation, Z = B = C, one mixin input, layer1x1 on, no head1x1, the head
+   taking a (Hw = C), and C in TRI_K_WN_FIXED_LIST. */
+#define TRI_FIXED_IS(CC) || C == (CC)
+static int
+fixed_c(const TriKWnArray* A, const TriKWnLayer* L)
+{
+  const int C = A->C;
+  const bool plain = L->gating == TRI_KG_NONE && L->conv.cout == C && L->B == C && L->mixin.cout == C &&
+                     L->l1x1.cout == C && L->h1x1.cout == 0 && A->Hw == C;
+  return plain && (false TRI_K_WN_FIXED_LIST(TRI_FIXED_IS)) ? C : 0;
+}
+#undef TRI_FIXED_IS
+#define TRI_FIXED_FITS(CC) _Static_assert((CC) <= TRI_K_WN_FIXED_CMAX, "a fixed-channel body larger than its array");
+TRI_K_WN_FIXED_LIST(TRI_FIXED_FITS)
+#undef TRI_FIXED_FITS
+
 static TriodeStatus
 put_layer(TriBuild* b, const WnArray* a, const WnLayer* L, TriKWnLayer* k)
 {
@@ -128,6 +144,7 @@ tri_import_wavenet(const TriNode* node, TriBuild* b, TriKProg* head)
     for (int l = 0; l < a->nlayers; ++l, ++nlayers) {
       TriKWnLayer kl;
       TRI_TRY(put_layer(b, a, &a->layers[l], &kl));
+      kl.fixed = fixed_c(ka, &kl);
       stage = imaxl(stage, kl.wn);
       tri_build_item(b, &kl, sizeof kl);
     }

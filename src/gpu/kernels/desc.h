@@ -50,7 +50,13 @@ typedef struct {
   TriKAct act, act2; /* act params p are relative to w0 too */
   int gating, B;
   int ring, mask; /* this layer's input history: C rows of mask + 1 floats at state offset `ring` */
+  int fixed;      /* C when the layer runs the fixed-channel body (set at import), else 0: the general body */
 } TriKWnLayer;
+
+/* Channel counts with a fixed-channel WaveNet body (z in registers; the presets' 16/12/8/6/4/2 and 8/3), one entry
+   X(C) each: import marks the layers, the kernel compiles one body per entry. */
+#define TRI_K_WN_FIXED_LIST(X) X(2) X(3) X(4) X(6) X(8) X(12) X(16)
+enum { TRI_K_WN_FIXED_CMAX = 16 }; /* the largest entry: the body's register array */
 
 typedef struct {
   int C, B, Hw, head_size, in_size;

@@ -100,17 +100,7 @@ tri_k_wn_layer_frame(const TriKWnArray* A, const TriKWnLayer* L, const TriKWnLay
 /* The common layer shape (plain activation, Z = B = C, one mixin input, layer1x1 active, no head1x1, Hw = C) for C
    fixed at compile time: the same sums in the same order as the functions above, but with every loop over channels
    unrolled so z lives in registers (the general z[TRI_K_ZMAX] is in local memory on CUDA). Called with a literal C
-   from tri_k_wn_layer_frames. */
-enum { TRI_K_WN_FIXED_CMAX = 16 };
-
-TRI_KFN int
-tri_k_wn_fixed_c(const TriKWnArray* A, const TriKWnLayer* L)
-{
-  const int C = A->C;
-  const bool plain = L->gating == TRI_KG_NONE && L->conv.cout == C && L->B == C && L->mixin.cout == C &&
-                     L->l1x1.cout == C && L->h1x1.cout == 0 && A->Hw == C;
-  return plain ? C : 0;
-}
+   from tri_k_wn_layer_frames for the layers import marked (TriKWnLayer.fixed). */
 
 TRI_KFN_INLINE void
 tri_k_wn_layer_frame_fixed(const TriKWnArray* A, const TriKWnLayer* L, const TriKWnLayer* next, const float* lw,
@@ -151,8 +141,8 @@ tri_k_wn_layer_frame_fixed(const TriKWnArray* A, const TriKWnLayer* L, const Tri
   }
 }
 
-/* One layer for the frames of this thread: the fixed-C body for the shapes of the common presets (A1 16/12/8/6/4/2
-   channels, A2 8/3), else the general one. `fixed` is tri_k_wn_fixed_c(A, L), the same for every thread. */
+/* One layer for the frames of this thread: the fixed-C body for `fixed` = C (TriKWnLayer.fixed, or 0 to force the
+   general body), else the general one. The same for every thread. */
 TRI_KFN void
 tri_k_wn_layer_frames(const TriKWnArray* A, const TriKWnLayer* L, const TriKWnLayer* next, const float* lw, float* st,
                       const float* in, float* S, float* xo, int n, unsigned cur, int fixed)
@@ -163,13 +153,7 @@ tri_k_wn_layer_frames(const TriKWnArray* A, const TriKWnLayer* L, const TriKWnLa
       tri_k_wn_layer_frame_fixed(A, L, next, lw, st, in[t], S, xo, n, t, cur + (unsigned)t, CC);                     \
     return;
   switch (fixed) {
-    TRI_K_WN_FIXED_CASE(2)
-    TRI_K_WN_FIXED_CASE(3)
-    TRI_K_WN_FIXED_CASE(4)
-    TRI_K_WN_FIXED_CASE(6)
-    TRI_K_WN_FIXED_CASE(8)
-    TRI_K_WN_FIXED_CASE(12)
-    TRI_K_WN_FIXED_CASE(16)
+    TRI_K_WN_FIXED_LIST(TRI_K_WN_FIXED_CASE)
   default:
     for (int t = TRI_TID0; t < n; t += TRI_TSTEP)
       tri_k_wn_layer_frame(A, L, next, lw, st, in[t], S, xo, n, t, cur + (unsigned)t);
@@ -230,7 +214,7 @@ tri_k_wavenet(const TriKArgs* a, int slot, float* shm)
       TRI_BARRIER(); /* the input ring is complete; the previous layer no longer reads the staged weights */
       const float* lw = tri_k_stage(shm, W + L->w0, L->wn, a->stage);
       float* xout = ai + 1 < wn->narrays ? xo : 0;
-      tri_k_wn_layer_frames(A, L, next, lw, st, in, S, xout, n, cur, a->general ? 0 : tri_k_wn_fixed_c(A, L));
+      tri_k_wn_layer_frames(A, L, next, lw, st, in, S, xout, n, cur, a->general ? 0 : L->fixed);
     }
     TRI_BARRIER(); /* the head ring is complete */
     const bool last = ai + 1 == wn->narrays;
