@@ -9,9 +9,8 @@
 # PART: check (gpu_check), fixed (the workloads, default kernels), general (the WaveNet workloads with the general
 # body), or check+fixed (the default). One device command may run 10 minutes: each search stops after 60 s, so
 # check+fixed and general each fit one call. `quick` shortens every measurement (a smoke run of the kit and the
-# GPU). Not tested on a device yet: if the
-# programs do not start (other system libraries there), build on the device instead with the kit's lib/ for the
-# headers' libraries.
+# GPU). Not tested on a device yet: if the programs do not start (other system libraries there), build on the
+# device instead with the kit's lib/ for the headers' libraries.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 kit="${KIT:-.devkit}"
