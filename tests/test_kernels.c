@@ -362,7 +362,7 @@ test_wn_layer(void** state)
   for (int isa = 0; isa < TRI_ISA_COUNT; ++isa) {
     if (!level_runs((TriIsa)isa)) continue;
     const TriKernels* k = tri_kernels((TriIsa)isa);
-    for (int C = 1; C <= TRI_FUSED_MAX_C; ++C)
+    for (int C = 1; C <= k->wn_max_c; ++C)
       for (int ncond = 0; ncond <= 2; ncond += 2)
         for (size_t ai = 0; ai < sizeof acts / sizeof acts[0]; ++ai)
           for (size_t fi = 0; fi < sizeof frames / sizeof frames[0]; ++fi) {

@@ -25,12 +25,13 @@ typedef struct {
   int cout, nrows;   /* nrows = J */
 } TriGemm;
 
-/* One whole WaveNet layer of the common shape (no FiLM, no gating, layer1x1 without FiLM, no head1x1, B = C <= 8):
+/* One whole WaveNet layer of the common shape (no FiLM, no gating, layer1x1 without FiLM, no head1x1, B = C up to
+   the level's wn_max_c):
    z = conv+mixin product, a = act(z), S += a, next = x + L1 a + b1, with the block kept in registers.
    The layer's constant part: built once per instance (the history offsets depend on its row stride), so a block
    only passes the pointers of TriWnIo. */
 enum { TRI_FUSED_TANH, TRI_FUSED_FASTTANH, TRI_FUSED_LEAKY };
-enum { TRI_FUSED_MAX_C = 8 };
+enum { TRI_FUSED_MAX_C = 16 }; /* the widest on any level; TriKernels.wn_max_c is this level's */
 typedef struct {
   int C;
   int nhist;        /* conv rows: one per tap and channel, oldest tap first */
@@ -116,6 +117,7 @@ typedef struct {
   void (*leaky)(float* x, int n, float slope);        /* x > 0 ? x : slope * x (ReLU, LeakyReLU, PReLU rows) */
   void (*clamp)(float* x, int n, float lo, float hi); /* Hardtanh */
   void (*wn_layer)(const TriWnFused* f, const TriWnIo* io, int n); /* n frames; see TriWnFused */
+  int wn_max_c; /* widest layer wn_layer runs (8 or TRI_FUSED_MAX_C); wider ones take the unfused path */
   void (*lstm_run)(const TriLstmRun* r, int n);       /* n frames of an LSTM stack; see TriLstmRun */
 } TriKernels;
 

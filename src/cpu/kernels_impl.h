@@ -30,5 +30,6 @@ const TriKernels TRI_FN(tri_kernels_) = {
   .leaky = TRI_FN(leaky_),
   .clamp = TRI_FN(clamp_),
   .wn_layer = TRI_FN(wn_layer_),
+  .wn_max_c = TRI_WN_MAX_C,
   .lstm_run = TRI_FN(lstm_run_),
 };

@@ -8,6 +8,10 @@
    same order whichever group holds it, so the output does not depend on the block size. (Splitting a lone vector's
    rows into partial sums for more chains was measured no faster, and would break that.) */
 #define TRI_WN_FV(C) ((C) * 4 <= TRI_ACC ? 4 : (C) * 2 <= TRI_ACC ? 2 : 1)
+/* Widest layer of this level: one vector of frames for C channels keeps C accumulators live through the activation
+   and the layer1x1 beside its outputs, which 32 vector registers hold for C = 16 (AVX-512, NEON) and 16 for C = 8.
+   Wider layers, and these on other levels, run the unfused path (the same sums in the same order). */
+#define TRI_WN_MAX_C (TRI_ACC >= 16 ? 16 : 8)
 /* The groups are inlined into their layer function: called out of line they measured 7 % slower (avx512, block 64). */
 #if defined(__GNUC__)
 #define TRI_ALWAYS_INLINE __attribute__((always_inline))
@@ -27,7 +31,7 @@
 /* The activation over every register of a group: one test of the kind per group, not one per register. */
 #define TRI_WN_EACH(z, FV, C, EXPR)                                                                                  \
   do {                                                                                                               \
-    _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)         \
+    _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) _Pragma("GCC unroll 16") for (int r = 0; r < C; ++r)         \
     {                                                                                                                \
       const tri_vf x = z[v][r];                                                                                      \
       z[v][r] = (EXPR);                                                                                              \
@@ -51,7 +55,7 @@
   do {                                                                                                               \
     tri_vf xv[FV];                                                                                                   \
     _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) xv[v] = TRI_WN_LD((p) + v * TRI_VL);                        \
-    _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                              \
+    _Pragma("GCC unroll 16") for (int r = 0; r < C; ++r)                                                              \
     {                                                                                                                \
       const tri_vf wr = VSET1((w)[r]);                                                                               \
       _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) z[v][r] = VFMA(wr, xv[v], z[v][r]);                       \
@@ -65,7 +69,7 @@
     enum { WN_PART = PART };                                                                                         \
     (void)m;                                                                                                         \
     tri_vf z[FV][C];                                                                                                 \
-    _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r)                                                              \
+    _Pragma("GCC unroll 16") for (int r = 0; r < C; ++r)                                                              \
     {                                                                                                                \
       const tri_vf b = VSET1(f->zb[r]);                                                                              \
       _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) z[v][r] = b;                                              \
@@ -78,7 +82,7 @@
     TRI_WN_ACT(f, z, FV, C);                                                                                         \
     float* const S = io->S + t;                                                                                      \
     const long ldS = io->ldS;                                                                                        \
-    _Pragma("GCC unroll 8") for (int r = 0; r < C; ++r) _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v)         \
+    _Pragma("GCC unroll 16") for (int r = 0; r < C; ++r) _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v)         \
     {                                                                                                                \
       float* s = S + r * ldS + v * TRI_VL;                                                                           \
       TRI_WN_ST(s, VADD(TRI_WN_LD(s), z[v][r]));                                                                     \
@@ -88,12 +92,12 @@
     const float* const X = io->x + t;                                                                                \
     float* const Y = io->next + t;                                                                                   \
     const long ldx = io->ldx, ldy = io->ldnext;                                                                      \
-    _Pragma("GCC unroll 8") for (int o = 0; o < C; ++o)                                                              \
+    _Pragma("GCC unroll 16") for (int o = 0; o < C; ++o)                                                              \
     {                                                                                                                \
       const tri_vf b = VSET1(l1b[o]);                                                                                \
       tri_vf acc[FV];                                                                                                \
       _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) acc[v] = b;                                               \
-      _Pragma("GCC unroll 8") for (int i = 0; i < C; ++i)                                                            \
+      _Pragma("GCC unroll 16") for (int i = 0; i < C; ++i)                                                            \
       {                                                                                                              \
         const tri_vf w = VSET1(l1wt[i * C + o]);                                                                     \
         _Pragma("GCC unroll 4") for (int v = 0; v < FV; ++v) acc[v] = VFMA(w, z[v][i], acc[v]);                      \
@@ -125,6 +129,16 @@ TRI_WN_FUSED(5)
 TRI_WN_FUSED(6)
 TRI_WN_FUSED(7)
 TRI_WN_FUSED(8)
+#if TRI_WN_MAX_C >= 16
+TRI_WN_FUSED(9)
+TRI_WN_FUSED(10)
+TRI_WN_FUSED(11)
+TRI_WN_FUSED(12)
+TRI_WN_FUSED(13)
+TRI_WN_FUSED(14)
+TRI_WN_FUSED(15)
+TRI_WN_FUSED(16)
+#endif
 
 static void
 TRI_FN(wn_layer_)(const TriWnFused* f, const TriWnIo* io, int n)
@@ -138,6 +152,17 @@ TRI_FN(wn_layer_)(const TriWnFused* f, const TriWnIo* io, int n)
                                               TRI_FN(wn_layer_c5_),
                                               TRI_FN(wn_layer_c6_),
                                               TRI_FN(wn_layer_c7_),
-                                              TRI_FN(wn_layer_c8_)};
+                                              TRI_FN(wn_layer_c8_),
+#if TRI_WN_MAX_C >= 16
+                                              TRI_FN(wn_layer_c9_),
+                                              TRI_FN(wn_layer_c10_),
+                                              TRI_FN(wn_layer_c11_),
+                                              TRI_FN(wn_layer_c12_),
+                                              TRI_FN(wn_layer_c13_),
+                                              TRI_FN(wn_layer_c14_),
+                                              TRI_FN(wn_layer_c15_),
+                                              TRI_FN(wn_layer_c16_),
+#endif
+  };
   fns[f->C](f, io, n);
 }

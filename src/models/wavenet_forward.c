@@ -151,7 +151,7 @@ layer_process(const TriKernels* k, const WnArray* a, const WnLayer* L, TriHist* 
 static bool
 fused_runs(const TriKernels* k, const TriWnFused* f, int n)
 {
-  if (!f->C) return false; /* not a fused layer */
+  if (!f->C || f->C > k->wn_max_c) return false; /* not a fused layer, or too wide for this level's registers */
   return n >= k->lanes || (k->masked && (2 * n >= k->lanes || f->C <= 4));
 }
 
