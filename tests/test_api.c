@@ -177,6 +177,61 @@ static void test_instance_api(void** state) {
   assert_null(inst);
 }
 
+/* Multiply-adds per frame, from the shapes (each conv / matrix / FIR weight once):
+   lstm: one layer, H 3, input 1: 4*3*(1+3) + head 3 = 51.
+   A1 standard: array 1: rechannel 1*16 + 10 * (3*16*16 + mixin 16 + 1x1 16*16) + head 16*8 = 10544;
+                array 2: rechannel 16*8 + 10 * (3*8*8 + 8 + 8*8) + head 8*1 = 2776.
+   ConvNet (4 channels, 4 blocks of kernel 2): 1*4*2 + 3 * 4*4*2 + head 4 = 108.
+   A2 full (8 channels, 21 layers of kernel 6 and 2 of 15, head kernel 16): 21 * (6*64 + 8 + 64) + 2 * (15*64 + 8 + 64)
+   + rechannel 8 + head 16*8 = 11776; at slim 0 (3 channels): 21 * (6*9 + 3 + 9) + 2 * (15*9 + 3 + 9) + 3 + 16*3 =
+   1731. */
+static void test_multiply_adds(void** state) {
+  (void)state;
+  static const struct {
+    const char* name;
+    double macs;
+  } cases[] = {{"lstm", 51},
+               {"wavenet_a1_standard", 10544 + 2776},
+               {"synthetic_convnet_bn", 108},
+               {"synthetic_linear_rf700", 700},
+               {"A2", 11776}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    TriodeModel* m = tu_load_shared(cases[i].name, NULL);
+    TriodeInstance* inst = NULL;
+    assert_int_equal(triode_instance_new(m, &inst, NULL), TRIODE_SUCCESS);
+    printf("%s: %.0f multiply-adds per sample\n", cases[i].name, triode_instance_multiply_adds(inst));
+    assert_true(triode_instance_multiply_adds(inst) == cases[i].macs);
+    if (triode_model_is_slimmable(m)) { /* the active size counts */
+      assert_int_equal(triode_instance_set_slim(inst, 0.0), TRIODE_SUCCESS);
+      assert_true(triode_instance_multiply_adds(inst) == 1731);
+      assert_int_equal(triode_instance_set_slim(inst, 1.0), TRIODE_SUCCESS);
+      assert_true(triode_instance_multiply_adds(inst) == cases[i].macs);
+    }
+    triode_instance_free(inst);
+    triode_model_free(m);
+  }
+}
+
+/* The multiply-add peak: measured for every level that runs here, 0 for the others and for bad names. */
+static void test_fma_peak(void** state) {
+  (void)state;
+  static const char* const levels[] = {"scalar", "sse2", "avx2", "avx512", "neon"};
+  int measured = 0;
+  for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+    const double peak = triode_isa_fma_peak(levels[i], 0.01);
+    printf("%s: %.2f GMAC/s\n", levels[i], peak / 1e9);
+    if (triode_isa_supported(levels[i])) {
+      assert_true(peak > 1e7); /* any core, even emulated, does ten million a second */
+      measured++;
+    } else {
+      assert_true(peak == 0.0);
+    }
+  }
+  assert_true(measured > 0);
+  assert_true(triode_isa_fma_peak("no-such-level", 0.01) == 0.0);
+  assert_true(triode_isa_fma_peak(NULL, 0.01) == 0.0);
+}
+
 static void test_describe(void** state) {
   (void)state;
   static const char* const names[] = {"wavenet", "lstm", "A2", "wavenet_a2_max", "synthetic_convnet_bn",
@@ -206,6 +261,7 @@ int main(void) {
       cmocka_unit_test(test_options_default), cmocka_unit_test(test_metadata_wavenet),
       cmocka_unit_test(test_null_levels),  cmocka_unit_test(test_counts),
       cmocka_unit_test(test_instance_api), cmocka_unit_test(test_describe),
+      cmocka_unit_test(test_multiply_adds), cmocka_unit_test(test_fma_peak),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

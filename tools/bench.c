@@ -121,6 +121,21 @@ compare_doubles(const void* a, const void* b)
   return (x > y) - (x < y);
 }
 
+/* This core's multiply-add rate at `isa` in GMAC/s, measured on first use (0.2 s) and kept for the run. */
+static double
+peak_of(Bench* b, const char* isa)
+{
+  for (int i = 0; i < b->num_peaks; i++)
+    if (strcmp(b->peaks[i].isa, isa) == 0)
+      return b->peaks[i].gmacs;
+  const double gmacs = triode_isa_fma_peak(isa, 0.2) / 1e9;
+  if (b->num_peaks < BENCH_MAX_ISAS) {
+    snprintf(b->peaks[b->num_peaks].isa, sizeof b->peaks[b->num_peaks].isa, "%s", isa);
+    b->peaks[b->num_peaks++].gmacs = gmacs;
+  }
+  return gmacs;
+}
+
 /* Resets for `block`, warms up, times the runs; fills the speed and memory fields. */
 static int
 measure(Bench* b, Channels* ch, double rate, long block, BenchRecord* r)
@@ -155,6 +170,8 @@ measure(Bench* b, Channels* ch, double rate, long block, BenchRecord* r)
   median = median > 1e-9 ? median : 1e-9; /* a clock too coarse for a tiny signal must not divide by zero */
   r->rtf = (double)frames / rate / median;
   r->ns_per_sample = 1e9 * median / (double)frames;
+  r->macs = triode_instance_multiply_adds(ch->instance);
+  r->gmacs = r->macs * (double)frames / median / 1e9;
   return CLI_OK;
 }
 
@@ -181,6 +198,7 @@ bench_isa(Bench* b, Channels* ch, const char* isa, const BenchRecord* model_reco
     char what[64];
     snprintf(what, sizeof what, "%s, block %ld", r.isa, r.block);
     show_progress(b, r.model, what);
+    r.peak_gmacs = peak_of(b, r.isa); /* before the timed passes: 0.2 s of full-load multiply-adds */
     int rc = measure(b, ch, r.sample_rate, r.block, &r);
     b->steps_done++;
     if (rc != CLI_OK)

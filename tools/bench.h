@@ -36,6 +36,9 @@ typedef struct {
   double rtf;         /* audio seconds per wall-clock second */
   double ns_per_sample;
   size_t memory_bytes;
+  double macs;        /* multiply-adds per sample frame (triode_instance_multiply_adds) */
+  double gmacs;       /* the rate reached: macs x frames per second / 1e9 */
+  double peak_gmacs;  /* this core's register multiply-add rate at the level (triode_isa_fma_peak) */
   double load_ms;     /* parse + build of the model */
   double prewarm_ms;  /* instance creation, including its prewarm */
 } BenchRecord;
@@ -46,6 +49,11 @@ typedef struct {
   int count, capacity;
   int steps_done, steps_total; /* for the progress line */
   bool show_progress;
+  struct {
+    char isa[16];
+    double gmacs;
+  } peaks[BENCH_MAX_ISAS]; /* measured once per level and run */
+  int num_peaks;
   float* signal;               /* cached bench signal at signal_rate */
   long signal_frames;
   int signal_rate;

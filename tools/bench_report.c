@@ -17,6 +17,19 @@ print_conditions(const Bench* b, FILE* out)
           o->seconds, BENCH_SIGNAL_PEAK_DBFS, o->runs, o->runs == 1 ? "" : "es", o->fast_tanh ? "fast" : "exact");
 }
 
+/* The multiply-add ceilings the "peak" column divides by. */
+static void
+print_peaks(const Bench* b, FILE* out)
+{
+  if (b->num_peaks == 0)
+    return;
+  fprintf(out, "\nGMAC/s: multiply-adds of the model's convs and matrices per second; peak: that as a share of this "
+               "core's\nregister multiply-add rate at the level (no memory traffic):");
+  for (int i = 0; i < b->num_peaks; i++)
+    fprintf(out, "%s %s %.1f GMAC/s", i ? "," : "", b->peaks[i].isa, b->peaks[i].gmacs);
+  fputc('\n', out);
+}
+
 void
 bench_print_table(const Bench* b, FILE* out)
 {
@@ -26,8 +39,8 @@ bench_print_table(const Bench* b, FILE* out)
     width = length > width ? length : width;
   }
   print_conditions(b, out);
-  fprintf(out, "%-*s  %-7s %6s %10s %10s %11s %9s %11s\n", width, "model", "isa", "block", "RTF", "ns/sample",
-          "memory KiB", "load ms", "prewarm ms");
+  fprintf(out, "%-*s  %-7s %6s %10s %10s %8s %6s %11s %9s %11s\n", width, "model", "isa", "block", "RTF", "ns/sample",
+          "GMAC/s", "peak", "memory KiB", "load ms", "prewarm ms");
   for (int i = 0; i < b->count; i++) {
     const BenchRecord* r = &b->records[i];
     if (r->skipped) {
@@ -36,9 +49,13 @@ bench_print_table(const Bench* b, FILE* out)
     }
     char rtf[32];
     snprintf(rtf, sizeof rtf, r->rtf >= 1000.0 ? "%.0fx" : "%.1fx", r->rtf);
-    fprintf(out, "%-*s  %-7s %6ld %10s %10.1f %11.1f %9.2f %11.2f\n", width, r->model, r->isa, r->block, rtf,
-            r->ns_per_sample, (double)r->memory_bytes / 1024.0, r->load_ms, r->prewarm_ms);
+    char peak[16] = "-";
+    if (r->peak_gmacs > 0.0)
+      snprintf(peak, sizeof peak, "%.0f%%", 100.0 * r->gmacs / r->peak_gmacs);
+    fprintf(out, "%-*s  %-7s %6ld %10s %10.1f %8.2f %6s %11.1f %9.2f %11.2f\n", width, r->model, r->isa, r->block,
+            rtf, r->ns_per_sample, r->gmacs, peak, (double)r->memory_bytes / 1024.0, r->load_ms, r->prewarm_ms);
   }
+  print_peaks(b, out);
 }
 
 static cJSON*
@@ -64,6 +81,9 @@ record_json(const Bench* b, const BenchRecord* r)
   cJSON_AddNumberToObject(o, "rtf", r->rtf);
   cJSON_AddNumberToObject(o, "ns_per_sample", r->ns_per_sample);
   cJSON_AddNumberToObject(o, "memory_bytes", (double)r->memory_bytes);
+  cJSON_AddNumberToObject(o, "multiply_adds_per_sample", r->macs);
+  cJSON_AddNumberToObject(o, "gmacs", r->gmacs);
+  cJSON_AddNumberToObject(o, "fma_peak_gmacs", r->peak_gmacs);
   cJSON_AddNumberToObject(o, "seconds", b->options.seconds);
   cJSON_AddNumberToObject(o, "runs", (double)b->options.runs);
   cJSON_AddBoolToObject(o, "fast_tanh", b->options.fast_tanh);

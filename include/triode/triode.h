@@ -243,6 +243,16 @@ triode_instance_isa(const TriodeInstance* instance);
 TRIODE_API bool
 triode_isa_supported(const char* isa);
 
+/**
+ * Measures this core's multiply-add rate at an instruction-set level: independent fused multiply-adds on registers
+ * (no memory traffic) for about `seconds` (clamped to 0.001..10), in multiply-adds per second; the SSE2 and scalar
+ * levels, which have no fused multiply-add, count a multiply and an add as one. The ceiling that
+ * triode_instance_multiply_adds() times the sample rate is set against. Returns 0 when the level is unknown or cannot
+ * run here. Occupies the calling thread for that time. Thread class: any but audio.
+ */
+TRIODE_API double
+triode_isa_fma_peak(const char* isa, double seconds);
+
 /** The model the instance was made from. Owned by the caller of triode_instance_new. */
 TRIODE_API const TriodeModel*
 triode_instance_model(const TriodeInstance* instance);
@@ -250,6 +260,15 @@ triode_instance_model(const TriodeInstance* instance);
 /** Bytes of memory held by this instance's state and buffers (not counting the shared model). */
 TRIODE_API size_t
 triode_instance_memory(const TriodeInstance* instance);
+
+/**
+ * Multiply-adds per sample frame of the instance's dense products at its current size: each conv, matrix and FIR
+ * weight counts once per frame; activations, biases and element-wise work do not (slimmable models count their
+ * active size). A measure of the work, for setting a measured speed against triode_isa_fma_peak(). Thread class:
+ * any; constant time.
+ */
+TRIODE_API double
+triode_instance_multiply_adds(const TriodeInstance* instance);
 
 #ifdef __cplusplus
 }

@@ -180,6 +180,13 @@ triode_instance_memory(const TriodeInstance* instance)
   return bytes + root->ops->state_bytes(root, instance->st.impl);
 }
 
+double
+triode_instance_multiply_adds(const TriodeInstance* instance)
+{
+  const TriNode* root = instance->model->root;
+  return root->ops->macs(root, instance->st.impl);
+}
+
 TriodeStatus
 triode_instance_set_isa(TriodeInstance* instance, const char* isa)
 {

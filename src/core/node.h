@@ -40,6 +40,8 @@ typedef struct {
   /* Prewarm sample count, receptive field; `state` is nullable (NULL = full size / default selection). */
   long (*prewarm_samples)(const TriNode* node, const void* state);
   long (*receptive_field)(const TriNode* node);
+  /* Multiply-adds per frame of the dense products (each conv, matrix and FIR weight once), at the state's size. */
+  double (*macs)(const TriNode* node, const void* state);
   /* Optional (NULL: not slimmable). set_slim may allocate; it resets and prewarms what it switches to. */
   TriodeStatus (*set_slim)(const TriNode* node, void* state, const TriKernels* k, double value, int max_block,
                            bool prewarm);

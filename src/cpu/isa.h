@@ -119,6 +119,8 @@ typedef struct {
   void (*wn_layer)(const TriWnFused* f, const TriWnIo* io, int n); /* n frames; see TriWnFused */
   int wn_max_c; /* widest layer wn_layer runs (8 or TRI_FUSED_MAX_C); wider ones take the unfused path */
   void (*lstm_run)(const TriLstmRun* r, int n);       /* n frames of an LSTM stack; see TriLstmRun */
+  float (*fma_burst)(long rounds); /* rounds x fma_per_burst_round register multiply-adds (the peak rate) */
+  int fma_per_burst_round;
 } TriKernels;
 
 /* Highest level this CPU and OS support. */

@@ -220,3 +220,23 @@ TRI_FN(matvec_)(const TriGemm* g, const float* x, float* y)
     fns[left < 8 ? left : 8](g, x, y, o0);
   }
 }
+
+/* The multiply-add rate of this level (triode_isa_fma_peak): `iters` rounds of independent multiply-adds on
+   registers, no memory traffic. TRI_PEAK_CHAINS chains cover latency x issue width on every core this level runs on
+   (4-cycle FMA latency, up to two vector FMAs per cycle; AArch64 cores with four FMA pipes need sixteen). Returns
+   a value of the sums so the work cannot be dropped. */
+#define TRI_PEAK_CHAINS (TRI_ACC >= 16 ? 16 : 12)
+static float
+TRI_FN(fma_burst_)(long iters)
+{
+  tri_vf a[TRI_PEAK_CHAINS];
+  const tri_vf w = VSET1(0.999999f), b = VSET1(1e-7f);
+  _Pragma("GCC unroll 16") for (int i = 0; i < TRI_PEAK_CHAINS; ++i) a[i] = VSET1(1.0f + 1e-3f * (float)i);
+  for (long n = 0; n < iters; ++n) {
+    _Pragma("GCC unroll 16") for (int i = 0; i < TRI_PEAK_CHAINS; ++i) a[i] = VFMA(a[i], w, b);
+  }
+  _Pragma("GCC unroll 16") for (int i = 1; i < TRI_PEAK_CHAINS; ++i) a[0] = VADD(a[0], a[i]);
+  float lanes[TRI_VL];
+  VSTORE(lanes, a[0]);
+  return lanes[0];
+}

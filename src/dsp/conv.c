@@ -87,6 +87,12 @@ tri_conv_params(const TriConv* c)
   return (long)c->cout * (c->cin / c->groups) * c->k + (c->has_bias ? c->cout : 0);
 }
 
+double
+tri_conv_macs(const TriConv* c)
+{
+  return (double)c->cout * (c->cin / c->groups) * c->k;
+}
+
 long
 tri_conv_lookback(const TriConv* c)
 {

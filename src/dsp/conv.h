@@ -31,6 +31,8 @@ TriodeStatus tri_conv_pack(TriConv* c);
 
 /* Number of parameters the file holds for this conv. */
 long tri_conv_params(const TriConv* c);
+/* Multiply-adds per frame: every weight once (a grouped conv's zeros outside its blocks are not counted). */
+double tri_conv_macs(const TriConv* c);
 
 /* Look-back in samples: (k - 1) * dil. */
 long tri_conv_lookback(const TriConv* c);

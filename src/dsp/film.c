@@ -40,6 +40,12 @@ tri_film_params(const TriFilm* film)
   return film->active ? tri_conv_params(&film->proj) : 0;
 }
 
+double
+tri_film_macs(const TriFilm* film)
+{
+  return film->active ? tri_conv_macs(&film->proj) : 0.0;
+}
+
 TriodeStatus
 tri_film_slice(TriFilm* dst, const TriFilm* src, int dim)
 {

@@ -22,6 +22,8 @@ TriodeStatus tri_film_parse(TriLoadCtx* ctx, const cJSON* obj, const char* path,
 TriodeStatus tri_film_read(TriFilm* film, TriWeights* w);
 
 long tri_film_params(const TriFilm* film);
+/* Multiply-adds per frame of the projection (0 when inactive). */
+double tri_film_macs(const TriFilm* film);
 
 /* Copy keeping the first rows for a slimmed width `dim`. */
 TriodeStatus tri_film_slice(TriFilm* dst, const TriFilm* src, int dim);

@@ -169,6 +169,15 @@ container_prewarm(const TriNode* node, const void* state)
   return m->models[i]->ops->prewarm_samples(m->models[i], s ? s->children[i].impl : NULL);
 }
 
+static double
+container_macs(const TriNode* node, const void* state)
+{
+  const Container* m = node->impl;
+  const ContainerState* s = state;
+  const int i = s ? s->active : m->n - 1;
+  return m->models[i]->ops->macs(m->models[i], s ? s->children[i].impl : NULL);
+}
+
 static long
 container_rf(const TriNode* node)
 {
@@ -229,6 +238,7 @@ const TriArchOps tri_arch_container = {
   .process = container_process,
   .prewarm_samples = container_prewarm,
   .receptive_field = container_rf,
+  .macs = container_macs,
   .set_slim = container_set_slim,
   .slim_breakpoints = container_breakpoints,
   .describe = container_describe,

@@ -209,6 +209,16 @@ convnet_prewarm(const TriNode* node, const void* state)
   return node->ops->receptive_field(node);
 }
 
+static double
+convnet_macs(const TriNode* node, const void* state)
+{
+  (void)state;
+  const ConvNet* m = node->impl;
+  double macs = tri_conv_macs(&m->head);
+  for (int i = 0; i < m->nblocks; ++i) macs += tri_conv_macs(&m->blocks[i].conv);
+  return macs;
+}
+
 static long
 convnet_rf(const TriNode* node)
 {
@@ -244,5 +254,6 @@ const TriArchOps tri_arch_convnet = {
   .process = convnet_process,
   .prewarm_samples = convnet_prewarm,
   .receptive_field = convnet_rf,
+  .macs = convnet_macs,
   .describe = convnet_describe,
 };

@@ -157,6 +157,13 @@ linear_rf(const TriNode* node)
   return ((const Linear*)node->impl)->taps;
 }
 
+static double
+linear_macs(const TriNode* node, const void* state)
+{
+  (void)state;
+  return ((const Linear*)node->impl)->taps;
+}
+
 static void
 linear_describe(const TriNode* node, cJSON* obj)
 {
@@ -180,5 +187,6 @@ const TriArchOps tri_arch_linear = {
   .process = linear_process,
   .prewarm_samples = linear_prewarm,
   .receptive_field = linear_rf,
+  .macs = linear_macs,
   .describe = linear_describe,
 };

@@ -240,6 +240,16 @@ lstm_prewarm(const TriNode* node, const void* state)
   return p <= 0 ? 1 : p;
 }
 
+static double
+lstm_macs(const TriNode* node, const void* state)
+{
+  (void)state;
+  const TriLstm* m = node->impl;
+  double macs = (double)node->nout * m->hidden; /* the head */
+  for (int l = 0; l < m->nlayers; ++l) macs += 4.0 * m->layers[l].hidden * (m->layers[l].in + m->layers[l].hidden);
+  return macs;
+}
+
 static long
 lstm_rf(const TriNode* node)
 {
@@ -270,5 +280,6 @@ const TriArchOps tri_arch_lstm = {
   .process = lstm_process,
   .prewarm_samples = lstm_prewarm,
   .receptive_field = lstm_rf,
+  .macs = lstm_macs,
   .describe = lstm_describe,
 };

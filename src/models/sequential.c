@@ -165,6 +165,16 @@ sequential_prewarm(const TriNode* node, const void* state)
   return p;
 }
 
+static double
+sequential_macs(const TriNode* node, const void* state)
+{
+  const Sequential* m = node->impl;
+  const SequentialState* s = state;
+  double macs = 0.0;
+  for (int i = 0; i < m->n; ++i) macs += m->models[i]->ops->macs(m->models[i], s ? s->children[i].impl : NULL);
+  return macs;
+}
+
 static long
 sequential_rf(const TriNode* node)
 {
@@ -203,5 +213,6 @@ const TriArchOps tri_arch_sequential = {
   .process = sequential_process,
   .prewarm_samples = sequential_prewarm,
   .receptive_field = sequential_rf,
+  .macs = sequential_macs,
   .describe = sequential_describe,
 };

@@ -82,6 +82,8 @@ void tri_wn_free(WaveNet* wn);
 long tri_wn_array_rf(const WnArray* a);
 long tri_wn_prewarm(const WaveNet* wn);
 long tri_wn_rf(const WaveNet* wn);
+/* Multiply-adds per frame of the plan's own convs and FiLM projections (not its condition DSP's). */
+double tri_wn_macs(const WaveNet* wn);
 /* Builds the slimmed plan for size `value` (NULL *out when that is the full size). */
 TriodeStatus tri_wn_slim(const WaveNet* full, double value, WaveNet** out);
 int tri_wn_breakpoints(const WaveNet* wn, double* points, int capacity);

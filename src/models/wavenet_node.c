@@ -99,6 +99,16 @@ wavenet_rf(const TriNode* node)
   return tri_wn_rf(node->impl);
 }
 
+static double
+wavenet_macs(const TriNode* node, const void* state)
+{
+  const WnState* s = state;
+  const WaveNet* wn = s ? s->plan : node->impl;
+  const double own = tri_wn_macs(wn);
+  if (!wn->cond) return own;
+  return own + wn->cond->ops->macs(wn->cond, s && s->run ? s->run->cond.impl : NULL);
+}
+
 static TriodeStatus
 wavenet_set_slim(const TriNode* node, void* state, const TriKernels* k, double value, int max_block, bool prewarm)
 {
@@ -225,6 +235,7 @@ const TriArchOps tri_arch_wavenet = {
   .process = wavenet_process,
   .prewarm_samples = wavenet_prewarm,
   .receptive_field = wavenet_rf,
+  .macs = wavenet_macs,
   .set_slim = wavenet_set_slim,
   .slim_breakpoints = wavenet_breakpoints,
   .describe = wavenet_describe_all,

@@ -127,6 +127,25 @@ tri_wn_prewarm(const WaveNet* wn)
   return p;
 }
 
+double
+tri_wn_macs(const WaveNet* wn)
+{
+  double macs = 0.0;
+  for (int i = 0; i < wn->narrays; ++i) {
+    const WnArray* a = &wn->arrays[i];
+    macs += tri_conv_macs(&a->rechannel) + tri_conv_macs(&a->head);
+    for (int l = 0; l < a->nlayers; ++l) {
+      const WnLayer* L = &a->layers[l];
+      macs += tri_conv_macs(&L->conv) + tri_conv_macs(&L->mixin);
+      if (a->l1x1) macs += tri_conv_macs(&L->l1x1);
+      if (a->h1x1) macs += tri_conv_macs(&L->h1x1);
+      for (int f = 0; f < WN_FILM_COUNT; ++f) macs += tri_film_macs(&L->film[f]);
+    }
+  }
+  for (int i = 0; i < wn->npost; ++i) macs += tri_conv_macs(&wn->post[i]);
+  return macs;
+}
+
 long
 tri_wn_rf(const WaveNet* wn)
 {

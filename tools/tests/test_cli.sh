@@ -310,6 +310,7 @@ case_bench() {
   expect 0 "$TRIODE" bench $models --seconds 0.2 --runs 1 --block 16,64
   stdout_has "ns/sample"
   stdout_has "memory KiB"
+  stdout_has "GMAC/s"
   cat "$OUT"
   for m in $models; do
     name=$(basename "$m" .nam)
@@ -323,7 +324,8 @@ case_bench() {
   expect 0 "$TRIODE" bench $models --seconds 0.2 --runs 1 --json
   cp "$OUT" "$TMP/bench.json"
   expect 0 "$TRIODE" json-check --array "$TMP/bench.json"
-  for key in '"model"' '"isa"' '"block"' '"rtf"' '"ns_per_sample"' '"memory_bytes"' '"load_ms"' '"prewarm_ms"'; do
+  for key in '"model"' '"isa"' '"block"' '"rtf"' '"ns_per_sample"' '"memory_bytes"' '"load_ms"' '"prewarm_ms"' \
+    '"multiply_adds_per_sample"' '"gmacs"' '"fma_peak_gmacs"'; do
     grep -q "$key" "$TMP/bench.json" || fail "bench --json lacks $key"
   done
   # --isa all: a measured row for every level this CPU runs, which the explicit list tells apart from skipped.
