@@ -23,10 +23,11 @@ print_peaks(const Bench* b, FILE* out)
 {
   if (b->num_peaks == 0)
     return;
-  fprintf(out, "\nGMAC/s: multiply-adds of the model's convs and matrices per second; peak: that as a share of this "
-               "core's\nregister multiply-add rate at the level (no memory traffic):");
+  fputs("\nGMAC/s: multiply-adds of the model's convs and matrices per second; peak: that as a share of this core's\n"
+        "register multiply-add rate at the level (independent multiply-adds, no memory traffic), measured here at\n",
+        out);
   for (int i = 0; i < b->num_peaks; i++)
-    fprintf(out, "%s %s %.1f GMAC/s", i ? "," : "", b->peaks[i].isa, b->peaks[i].gmacs);
+    fprintf(out, "%s%s %.1f GMAC/s", i ? ", " : "  ", b->peaks[i].isa, b->peaks[i].gmacs);
   fputc('\n', out);
 }
 
