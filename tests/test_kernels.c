@@ -266,6 +266,7 @@ test_lstm_run(void** state)
     for (int i = 0; i < nl * H; ++i) h0[i] = frand() * 0.5f, c0[i] = frand();
     float* want = malloc(sizeof(float) * (size_t)(N * H));
     float* got = malloc(sizeof(float) * (size_t)(N * H));
+    float* got_plain = malloc(sizeof(float) * (size_t)(N * H));
     static float eye[HMAX * HMAX], zeros[HMAX];
     memset(eye, 0, sizeof eye);
     for (int u = 0; u < H; ++u) eye[u * H + u] = 1.0f;
@@ -276,37 +277,48 @@ test_lstm_run(void** state)
       for (int isa = 0; isa < TRI_ISA_COUNT; ++isa) {
         if (!level_runs((TriIsa)isa)) continue;
         const TriKernels* k = tri_kernels((TriIsa)isa);
-        float xh[3][2 * HMAX + TRI_LSTM_SLACK], c[3][HMAX + TRI_LSTM_SLACK], q[4 * HMAX + TRI_LSTM_SLACK] = {0};
-        TriLstmLayerRun layers[3];
-        for (int l = 0; l < nl; ++l) {
-          const int in = l == 0 ? I : H;
-          memcpy(xh[l] + in, h0 + l * H, sizeof(float) * (size_t)H);
-          memcpy(c[l], c0 + l * H, sizeof(float) * (size_t)H);
-          layers[l] = (TriLstmLayerRun){in, wt[l], b[l], xh[l], c[l]};
-        }
-        TriLstmLanes lanes;
-        if (4 * H <= 16) tri_lstm_lanes_init(&lanes, H);
-        /* Two calls, so state carries across a call boundary; an identity head copies h out. */
-        for (int part = 0; part < 2; ++part) {
-          const int t0 = part == 0 ? 0 : 117, len = part == 0 ? 117 : N - 117;
-          const TriLstmRun run = {nl, H, layers, 4 * H <= 16 ? &lanes : NULL, x + t0, N, 1, q, eye, zeros, H,
-                                  got + t0, N, fast != 0};
-          k->lstm_run(&run, len);
-        }
-        /* Plain compare-and-keep maxima: gcc 12 for aarch64 fails (internal error) vectorising an fmax reduction
-           over these strided reads at -O3. */
-        double worst = 0;
-        for (int t = 0; t < N; ++t)
-          for (int u = 0; u < H; ++u) worst = keep_max(worst, fabs((double)got[u * N + t] - want[t * H + u]));
-        for (int l = 0; l < nl; ++l)
-          for (int u = 0; u < H; ++u) {
-            const double wc = want_c[l * H + u];
-            worst = keep_max(worst, fabs((double)c[l][u] - wc) / (fabs(wc) > 1.0 ? fabs(wc) : 1.0));
-            worst = keep_max(worst, fabs((double)xh[l][(l == 0 ? I : H) + u] - want_h[l * H + u]));
+        /* Frame by frame (no sequence scratch), then layer by layer over chunks: the same sums, so the same bits. */
+        for (int chunked = 0; chunked < 2; ++chunked) {
+          static float seq_buf[2 * TRI_LSTM_CHUNK * HMAX];
+          float* seq = chunked ? seq_buf : NULL;
+          float xh[3][2 * HMAX + TRI_LSTM_SLACK], c[3][HMAX + TRI_LSTM_SLACK], q[4 * HMAX + TRI_LSTM_SLACK] = {0};
+          TriLstmLayerRun layers[3];
+          for (int l = 0; l < nl; ++l) {
+            const int in = l == 0 ? I : H;
+            memcpy(xh[l] + in, h0 + l * H, sizeof(float) * (size_t)H);
+            memcpy(c[l], c0 + l * H, sizeof(float) * (size_t)H);
+            layers[l] = (TriLstmLayerRun){in, wt[l], b[l], xh[l], c[l]};
           }
-        if (worst > 2e-5)
-          printf("lstm_run %s layers %d inputs %d hidden %d fast %d: max |d| = %.3g\n", k->name, nl, I, H, fast, worst);
-        assert_true(worst <= 2e-5);
+          TriLstmLanes lanes;
+          if (4 * H <= 16) tri_lstm_lanes_init(&lanes, H);
+          /* Two calls, so state carries across a call boundary; an identity head copies h out. */
+          for (int part = 0; part < 2; ++part) {
+            const int t0 = part == 0 ? 0 : 117, len = part == 0 ? 117 : N - 117;
+            const TriLstmRun run = {nl, H, layers, 4 * H <= 16 ? &lanes : NULL, x + t0, N, 1, q, eye, zeros, H,
+                                    got + t0, N, fast != 0, seq};
+            k->lstm_run(&run, len);
+          }
+          /* Plain compare-and-keep maxima: gcc 12 for aarch64 fails (internal error) vectorising an fmax reduction
+             over these strided reads at -O3. */
+          double worst = 0;
+          for (int t = 0; t < N; ++t)
+            for (int u = 0; u < H; ++u) worst = keep_max(worst, fabs((double)got[u * N + t] - want[t * H + u]));
+          for (int l = 0; l < nl; ++l)
+            for (int u = 0; u < H; ++u) {
+              const double wc = want_c[l * H + u];
+              worst = keep_max(worst, fabs((double)c[l][u] - wc) / (fabs(wc) > 1.0 ? fabs(wc) : 1.0));
+              worst = keep_max(worst, fabs((double)xh[l][(l == 0 ? I : H) + u] - want_h[l * H + u]));
+            }
+          if (worst > 2e-5)
+            printf("lstm_run %s layers %d inputs %d hidden %d fast %d: max |d| = %.3g\n", k->name, nl, I, H, fast,
+                   worst);
+          assert_true(worst <= 2e-5);
+          if (!chunked)
+            memcpy(got_plain, got, sizeof(float) * (size_t)(N * H));
+          else if (memcmp(got_plain, got, sizeof(float) * (size_t)(N * H)) != 0)
+            fail_msg("lstm_run %s layers %d hidden %d fast %d: chunked output differs from frame by frame", k->name, nl,
+                     H, fast);
+        }
       }
     }
     for (int l = 0; l < nl; ++l) {
@@ -316,6 +328,7 @@ test_lstm_run(void** state)
     free(x);
     free(want);
     free(got);
+    free(got_plain);
   }
 }
 

@@ -70,6 +70,8 @@ typedef struct {
 
 /* Floats of scratch after each state buffer: the kernels may write whole vectors past H. */
 enum { TRI_LSTM_SLACK = 16 };
+/* Frames per chunk of a stack run layer by layer (see lstm_run). */
+enum { TRI_LSTM_CHUNK = 16 };
 
 /* Lane tables of the one-register cell (4H <= 16 lanes), built once per model by tri_lstm_lanes_init. */
 typedef struct {
@@ -92,6 +94,7 @@ typedef struct {
   float* out; /* output o of frame t at out[o * ldout + t] = hb[o] + sum_j hw[o][j] h[j] */
   long ldout;
   bool fast; /* the reference's fast tanh / sigmoid */
+  float* seq; /* scratch for stacks of two or more layers: 2 x TRI_LSTM_CHUNK x H floats; NULL: frame by frame */
 } TriLstmRun;
 
 typedef struct {

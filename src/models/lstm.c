@@ -7,6 +7,7 @@
 #include "format/json_util.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,10 +21,31 @@ typedef struct {
   size_t* xh_off;
   float* c;    /* nlayers x H */
   float* q;    /* 4H */
+  float* seq;  /* stacks of two or more layers: 2 x TRI_LSTM_CHUNK x H (see TriLstmRun) */
   TriLstmLayerRun* run; /* per layer: weights and this state's buffers, as the kernel reads them */
   TriLstmLanes lanes;   /* lane tables of the one-register cell (4H <= 16) */
   size_t bytes;         /* what state_new allocated */
 } LstmState;
+
+/* Floats per cache line: the model's kernel block (see lstm_read) is laid out in whole lines. */
+enum { LINE_FLOATS = 16 };
+
+static size_t
+round_line(size_t n)
+{
+  return (n + LINE_FLOATS - 1) / LINE_FLOATS * LINE_FLOATS;
+}
+
+/* n zeroed floats starting a cache line, carved from *mem (freed with free). */
+static float*
+calloc_lines(size_t n, void** mem)
+{
+  *mem = calloc(n + LINE_FLOATS - 1, sizeof(float));
+  if (!*mem) return NULL;
+  const uintptr_t line = LINE_FLOATS * sizeof(float);
+  const uintptr_t a = ((uintptr_t)*mem + line - 1) & ~(line - 1);
+  return (float*)a;
+}
 
 /* Floats per layer in the c buffer: H and the kernels' slack. */
 static size_t
@@ -88,16 +110,36 @@ lstm_read(TriNode* node, TriWeights* w)
     TRI_TRY(take_alloc(w, &L->b, 4 * H));
     TRI_TRY(take_alloc(w, &L->h0, H));
     TRI_TRY(take_alloc(w, &L->c0, H));
-    if (!w->counting) {
-      const size_t J = (size_t)L->in + H;
-      L->wt = malloc(J * 4 * H * sizeof *L->wt);
-      if (!L->wt) return tri_fail(w->ctx, TRIODE_ERR_NO_MEMORY, w->path, "out of memory");
-      for (size_t r = 0; r < 4 * H; ++r)
-        for (size_t j = 0; j < J; ++j) L->wt[j * 4 * H + r] = L->w[r * J + j];
-    }
   }
   TRI_TRY(take_alloc(w, &m->head_w, (size_t)node->nout * H));
-  return take_alloc(w, &m->head_b, (size_t)node->nout);
+  TRI_TRY(take_alloc(w, &m->head_b, (size_t)node->nout));
+  if (w->counting) return TRIODE_SUCCESS;
+  /* The kernel block: the weights a step reads, contiguous. Allocated one by one, they ran a 2x24 stack at 60x or
+     72x real time depending on where malloc put them (moving one layer's matrix to a fresh mapping made it fast at
+     every offset within a page, so the page offset alone does not decide it; the machine has no counters to say
+     more). In one block they sit alike relative to each other: 68-72x over five instances and several load orders. */
+  const size_t nout = (size_t)node->nout;
+  size_t total = round_line(nout * H) + round_line(nout);
+  for (int l = 0; l < m->nlayers; ++l) total += round_line(((size_t)m->layers[l].in + H) * 4 * H) + round_line(4 * H);
+  m->kernel_block = calloc_lines(total, &m->kernel_mem);
+  if (!m->kernel_block) return tri_fail(w->ctx, TRIODE_ERR_NO_MEMORY, w->path, "out of memory");
+  float* p = m->kernel_block;
+  for (int l = 0; l < m->nlayers; ++l) {
+    LstmLayer* L = &m->layers[l];
+    const size_t J = (size_t)L->in + H;
+    L->wt = p;
+    for (size_t r = 0; r < 4 * H; ++r)
+      for (size_t j = 0; j < J; ++j) L->wt[j * 4 * H + r] = L->w[r * J + j];
+    p += round_line(J * 4 * H);
+    L->bk = p;
+    memcpy(L->bk, L->b, 4 * H * sizeof *L->bk);
+    p += round_line(4 * H);
+  }
+  m->hk_w = p;
+  memcpy(m->hk_w, m->head_w, nout * H * sizeof *m->hk_w);
+  m->hk_b = p + round_line(nout * H);
+  memcpy(m->hk_b, m->head_b, nout * sizeof *m->hk_b);
+  return TRIODE_SUCCESS;
 }
 
 static void
@@ -106,7 +148,6 @@ lstm_destroy(void* impl)
   Lstm* m = impl;
   for (int l = 0; m->layers && l < m->nlayers; ++l) {
     free(m->layers[l].w);
-    free(m->layers[l].wt);
     free(m->layers[l].b);
     free(m->layers[l].h0);
     free(m->layers[l].c0);
@@ -114,6 +155,7 @@ lstm_destroy(void* impl)
   free(m->layers);
   free(m->head_w);
   free(m->head_b);
+  free(m->kernel_mem);
   free(m);
 }
 
@@ -138,6 +180,7 @@ lstm_state_free(const TriNode* node, void* state)
   free(s->xh_off);
   free(s->c);
   free(s->q);
+  free(s->seq);
   free(s->run);
   free(s);
 }
@@ -161,13 +204,15 @@ lstm_state_new(const TriNode* node, void** state)
   s->c = calloc(nc, sizeof(float));
   s->q = calloc(nq, sizeof(float));
   s->run = calloc(L, sizeof *s->run);
-  s->bytes = sizeof *s + L * (sizeof *s->xh_off + sizeof *s->run) + (nxh + nc + nq) * sizeof(float);
-  if (!s->xh_off || !s->xh || !s->c || !s->q || !s->run) {
+  const size_t nseq = m->nlayers > 1 ? 2 * (size_t)TRI_LSTM_CHUNK * H : 0;
+  s->seq = nseq ? calloc(nseq, sizeof(float)) : NULL;
+  s->bytes = sizeof *s + L * (sizeof *s->xh_off + sizeof *s->run) + (nxh + nc + nq + nseq) * sizeof(float);
+  if (!s->xh_off || !s->xh || !s->c || !s->q || !s->run || (nseq && !s->seq)) {
     lstm_state_free(node, s);
     return TRIODE_ERR_NO_MEMORY;
   }
   for (int l = 0; l < m->nlayers; ++l)
-    s->run[l] = (TriLstmLayerRun){m->layers[l].in, m->layers[l].wt, m->layers[l].b, s->xh + s->xh_off[l],
+    s->run[l] = (TriLstmLayerRun){m->layers[l].in, m->layers[l].wt, m->layers[l].bk, s->xh + s->xh_off[l],
                                   s->c + (size_t)l * c_stride((int)H)};
   if (4 * H <= 16) tri_lstm_lanes_init(&s->lanes, (int)H);
   lstm_state_restart(node, s);
@@ -212,8 +257,8 @@ lstm_process(const TriNode* node, void* state, const TriKernels* k, const float*
   /* One call runs the whole block: the kernel keeps small states in registers across frames. */
   const TriLstmRun run = {m->nlayers, H,         s->run,    4 * H <= 16 ? &s->lanes : NULL,
                           in,         ldin,      1,         s->q,
-                          m->head_w,  m->head_b, node->nout, out,
-                          ldout,      m->fast};
+                          m->hk_w,    m->hk_b,   node->nout, out,
+                          ldout,      m->fast,   s->seq};
   k->lstm_run(&run, n);
 }
 

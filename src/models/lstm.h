@@ -7,8 +7,9 @@
 typedef struct {
   int in, hidden;
   float* w;  /* 4H x (in + H), row-major */
-  float* wt; /* (in + H) x 4H: packed for the kernels' mat-vec */
+  float* wt; /* (in + H) x 4H: packed for the kernels' mat-vec, in the model's kernel block */
   float* b;  /* 4H */
+  float* bk; /* b, in the kernel block */
   float* h0; /* H */
   float* c0; /* H */
 } TriLstmLayer;
@@ -19,6 +20,10 @@ typedef struct {
   TriLstmLayer* layers;
   float* head_w; /* out x H */
   float* head_b; /* out */
+  /* What the CPU kernels read, in one block of whole cache lines: per layer wt then bk, then the head (hk_w, hk_b). */
+  float* kernel_block;
+  void* kernel_mem; /* what kernel_block was carved from */
+  float *hk_w, *hk_b;
 } TriLstm;
 
 #endif
