@@ -194,60 +194,77 @@ TRI_FN(lstm_run_small_)(const TriLstmRun* p, int n)
    products for the next frame no longer wait on the layer below. Every sum is formed as frame by frame, in the same
    order, so the output is the same. */
 #define TRI_LSTM_ALIGNED(NG)                                                                                         \
-  static void TRI_FN(lstm_run_a##NG##_)(const TriLstmRun* p, int n)                                                  \
+  /* One frame of one layer: inputs x[i * sxi], state h and L->c; h is also stored at `so` when given. */            \
+  static inline TRI_ALWAYS_INLINE void TRI_FN(lstm_step_a##NG##_)(const TriLstmRun* p, const TriLstmLayerRun* L,     \
+                                                                   const float* x, long sxi, float* so)              \
   {                                                                                                                  \
     enum { NV = 4 * NG };                                                                                            \
-    const int H = p->H, G = 4 * H, nl = p->nlayers;                                                                  \
-    const int chunk = p->seq && nl > 1 ? TRI_LSTM_CHUNK : 1;                                                         \
-    for (int t0 = 0; t0 < n; t0 += chunk) {                                                                          \
-      const int m = n - t0 < chunk ? n - t0 : chunk;                                                                 \
+    const int H = p->H, G = 4 * H;                                                                                   \
+    float* h = L->xh + L->I;                                                                                         \
+    tri_vf a[NV];                                                                                                    \
+    _Pragma("GCC unroll 16") for (int v = 0; v < NV; ++v) a[v] = VLOAD(L->b + v * TRI_VL);                           \
+    for (int i = 0; i < L->I; ++i) {                                                                                 \
+      const tri_vf xi = VSET1(x[i * sxi]);                                                                           \
+      const float* w = L->wt + (size_t)i * (size_t)G;                                                                \
+      _Pragma("GCC unroll 16") for (int v = 0; v < NV; ++v) a[v] = VFMA(VLOAD(w + v * TRI_VL), xi, a[v]);            \
+    }                                                                                                                \
+    for (int j = 0; j < H; ++j) {                                                                                    \
+      const tri_vf hj = VSET1(h[j]);                                                                                 \
+      const float* w = L->wt + (size_t)(L->I + j) * (size_t)G;                                                       \
+      _Pragma("GCC unroll 16") for (int v = 0; v < NV; ++v) a[v] = VFMA(VLOAD(w + v * TRI_VL), hj, a[v]);            \
+    }                                                                                                                \
+    _Pragma("GCC unroll 4") for (int u = 0; u < NG; ++u)                                                             \
+    {                                                                                                                \
+      tri_vf ig, fg, gg, og;                                                                                         \
+      if (p->fast) {                                                                                                 \
+        ig = TRI_FN(v_fast_sigmoid_)(a[u]);                                                                          \
+        fg = TRI_FN(v_fast_sigmoid_)(a[NG + u]);                                                                     \
+        gg = TRI_FN(v_fast_tanh_)(a[2 * NG + u]);                                                                    \
+        og = TRI_FN(v_fast_sigmoid_)(a[3 * NG + u]);                                                                 \
+      } else {                                                                                                       \
+        ig = TRI_FN(v_sigmoid_)(a[u]);                                                                               \
+        fg = TRI_FN(v_sigmoid_)(a[NG + u]);                                                                          \
+        gg = TRI_FN(v_tanh_)(a[2 * NG + u]);                                                                         \
+        og = TRI_FN(v_sigmoid_)(a[3 * NG + u]);                                                                      \
+      }                                                                                                              \
+      const tri_vf cn = VADD(VMUL(fg, VLOAD(L->c + u * TRI_VL)), VMUL(ig, gg));                                      \
+      const tri_vf hn = VMUL(og, p->fast ? TRI_FN(v_fast_tanh_)(cn) : TRI_FN(v_tanh_)(cn));                          \
+      VSTORE(L->c + u * TRI_VL, cn);                                                                                 \
+      VSTORE(h + u * TRI_VL, hn);                                                                                    \
+      if (so) VSTORE(so + u * TRI_VL, hn);                                                                           \
+    }                                                                                                                \
+  }                                                                                                                  \
+  static void TRI_FN(lstm_run_a##NG##_)(const TriLstmRun* p, int n)                                                  \
+  {                                                                                                                  \
+    const int H = p->H, nl = p->nlayers;                                                                             \
+    if (!p->seq || nl == 1) { /* frame by frame through the layers */                                                \
+      for (int t = 0; t < n; ++t) {                                                                                  \
+        const float* x = p->x + t * p->sxt;                                                                          \
+        long sx = p->sxi;                                                                                            \
+        for (int l = 0; l < nl; ++l) {                                                                               \
+          TRI_FN(lstm_step_a##NG##_)(p, &p->layers[l], x, sx, NULL);                                                 \
+          x = p->layers[l].xh + p->layers[l].I;                                                                      \
+          sx = 1;                                                                                                    \
+        }                                                                                                            \
+        TRI_FN(lstm_head_)(p, x, t);                                                                                 \
+      }                                                                                                              \
+      return;                                                                                                        \
+    }                                                                                                                \
+    for (int t0 = 0; t0 < n; t0 += TRI_LSTM_CHUNK) { /* layer by layer over chunks */                                \
+      const int m = n - t0 < TRI_LSTM_CHUNK ? n - t0 : TRI_LSTM_CHUNK;                                               \
       const float* xb = p->x + t0 * p->sxt; /* layer input i of chunk frame t at xb[i * sxi + t * sxt] */            \
       long sxi = p->sxi, sxt = p->sxt;                                                                               \
       for (int l = 0; l < nl; ++l) {                                                                                 \
         const TriLstmLayerRun* L = &p->layers[l];                                                                    \
-        float* h = L->xh + L->I;                                                                                     \
         const bool last = l == nl - 1;                                                                               \
-        float* so = chunk > 1 && !last ? p->seq + (size_t)(l & 1) * TRI_LSTM_CHUNK * (size_t)H : NULL;              \
+        float* so = last ? NULL : p->seq + (size_t)(l & 1) * TRI_LSTM_CHUNK * (size_t)H;                             \
         for (int t = 0; t < m; ++t) {                                                                                \
-          const float* x = xb + t * sxt;                                                                             \
-          tri_vf a[NV];                                                                                              \
-          _Pragma("GCC unroll 16") for (int v = 0; v < NV; ++v) a[v] = VLOAD(L->b + v * TRI_VL);                     \
-          for (int i = 0; i < L->I; ++i) {                                                                           \
-            const tri_vf xi = VSET1(x[i * sxi]);                                                                     \
-            const float* w = L->wt + (size_t)i * (size_t)G;                                                          \
-            _Pragma("GCC unroll 16") for (int v = 0; v < NV; ++v) a[v] = VFMA(VLOAD(w + v * TRI_VL), xi, a[v]);      \
-          }                                                                                                          \
-          for (int j = 0; j < H; ++j) {                                                                              \
-            const tri_vf hj = VSET1(h[j]);                                                                           \
-            const float* w = L->wt + (size_t)(L->I + j) * (size_t)G;                                                 \
-            _Pragma("GCC unroll 16") for (int v = 0; v < NV; ++v) a[v] = VFMA(VLOAD(w + v * TRI_VL), hj, a[v]);      \
-          }                                                                                                          \
-          _Pragma("GCC unroll 4") for (int u = 0; u < NG; ++u)                                                       \
-          {                                                                                                          \
-            tri_vf ig, fg, gg, og;                                                                                   \
-            if (p->fast) {                                                                                           \
-              ig = TRI_FN(v_fast_sigmoid_)(a[u]);                                                                    \
-              fg = TRI_FN(v_fast_sigmoid_)(a[NG + u]);                                                               \
-              gg = TRI_FN(v_fast_tanh_)(a[2 * NG + u]);                                                              \
-              og = TRI_FN(v_fast_sigmoid_)(a[3 * NG + u]);                                                           \
-            } else {                                                                                                 \
-              ig = TRI_FN(v_sigmoid_)(a[u]);                                                                         \
-              fg = TRI_FN(v_sigmoid_)(a[NG + u]);                                                                    \
-              gg = TRI_FN(v_tanh_)(a[2 * NG + u]);                                                                   \
-              og = TRI_FN(v_sigmoid_)(a[3 * NG + u]);                                                                \
-            }                                                                                                        \
-            const tri_vf cn = VADD(VMUL(fg, VLOAD(L->c + u * TRI_VL)), VMUL(ig, gg));                                \
-            const tri_vf hn = VMUL(og, p->fast ? TRI_FN(v_fast_tanh_)(cn) : TRI_FN(v_tanh_)(cn));                    \
-            VSTORE(L->c + u * TRI_VL, cn);                                                                           \
-            VSTORE(h + u * TRI_VL, hn);                                                                              \
-            if (so) VSTORE(so + (size_t)t * (size_t)H + u * TRI_VL, hn);                                             \
-          }                                                                                                          \
-          if (last) TRI_FN(lstm_head_)(p, h, t0 + t);                                                                \
+          TRI_FN(lstm_step_a##NG##_)(p, L, xb + t * sxt, sxi, so ? so + (size_t)t * (size_t)H : NULL);               \
+          if (last) TRI_FN(lstm_head_)(p, L->xh + L->I, t0 + t);                                                     \
         }                                                                                                            \
-        /* the next layer reads this one's outputs: the chunk's sequence, or (one frame at a time) its state */      \
-        xb = so ? so : h;                                                                                            \
+        xb = so; /* the next layer reads this one's outputs for the chunk */                                         \
         sxi = 1;                                                                                                     \
-        sxt = so ? H : 0;                                                                                            \
+        sxt = H;                                                                                                     \
       }                                                                                                              \
     }                                                                                                                \
   }

@@ -169,6 +169,13 @@ tri_pow2i(float k)
 #error "define one TRI_SIMD_* level before including simd.h"
 #endif
 
+/* Kernel pieces that must be inlined into their caller (the compiler's own choice measured slower). */
+#if defined(__GNUC__)
+#define TRI_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define TRI_ALWAYS_INLINE
+#endif
+
 #ifndef TRI_MASKED
 #define TRI_MASKED 0
 #endif
