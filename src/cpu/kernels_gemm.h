@@ -147,6 +147,14 @@ TRI_FN(gemm_frames_)(const TriGemm* g, const float* const* rows, float* out, int
   for (; t < n; ++t) TRI_FN(gemm_frames_ft1_)(g, rows, out, ldout, t, add, lda);
 }
 
+/* Output rows per pass. With 16 vector registers (SSE2, AVX2), passes of 4 rows x 2 frame vectors need 6 loads per
+   8 multiply-adds where 8 rows x 1 vector need 9: the loads, not the multiply-adds, bounded the wide passes.
+   Measured (Zen 4, block 64): A1 standard AVX2 45x -> 49x, SSE2 15.8x -> 18.1x; the sums are the same. */
+#if defined(TRI_SIMD_AVX2) || defined(TRI_SIMD_SSE2)
+#define TRI_GEMM_RSTEP 4
+#else
+#define TRI_GEMM_RSTEP TRI_RMAX
+#endif
 static void
 TRI_FN(gemm_)(const TriGemm* g, const float* const* rows, float* out, int ldout, int n, const float* add, int lda)
 {
@@ -155,8 +163,8 @@ TRI_FN(gemm_)(const TriGemm* g, const float* const* rows, float* out, int ldout,
   n = nv;
   if (n == 0) return;
   const float* b = g->bias;
-  for (int o = 0; o < g->cout; o += TRI_RMAX) {
-    const int R = g->cout - o < TRI_RMAX ? g->cout - o : TRI_RMAX;
+  for (int o = 0; o < g->cout; o += TRI_GEMM_RSTEP) {
+    const int R = g->cout - o < TRI_GEMM_RSTEP ? g->cout - o : TRI_GEMM_RSTEP;
     TRI_FN(gemm_rows_)[R](g->wt + o, g->cout, b ? b + o : NULL, rows, g->nrows, out + (size_t)o * (size_t)ldout, ldout, n,
                           add ? add + (size_t)o * (size_t)lda : NULL, lda);
   }
