@@ -160,22 +160,31 @@ container_process(const TriNode* node, void* state, const TriKernels* k, const f
   c->ops->process(c, s->children[s->active].impl, k, in, ldin, out, ldout, n);
 }
 
-static long
-container_prewarm(const TriNode* node, const void* state)
+/* The submodel that runs and its state: the active one, or without a state the full-size one (state NULL). */
+static const TriNode*
+active_child(const TriNode* node, const void* state, const void** child_state)
 {
   const Container* m = node->impl;
   const ContainerState* s = state;
   const int i = s ? s->active : m->n - 1;
-  return m->models[i]->ops->prewarm_samples(m->models[i], s ? s->children[i].impl : NULL);
+  *child_state = s ? s->children[i].impl : NULL;
+  return m->models[i];
+}
+
+static long
+container_prewarm(const TriNode* node, const void* state)
+{
+  const void* cs;
+  const TriNode* c = active_child(node, state, &cs);
+  return c->ops->prewarm_samples(c, cs);
 }
 
 static double
 container_macs(const TriNode* node, const void* state)
 {
-  const Container* m = node->impl;
-  const ContainerState* s = state;
-  const int i = s ? s->active : m->n - 1;
-  return m->models[i]->ops->macs(m->models[i], s ? s->children[i].impl : NULL);
+  const void* cs;
+  const TriNode* c = active_child(node, state, &cs);
+  return c->ops->macs(c, cs);
 }
 
 static long
