@@ -59,10 +59,8 @@
     else                                                                                                             \
       TRI_WN_EACH(z, FV, C, VSELLT(VZERO(), x, x, VMUL(sl, x)));                                                     \
   } while (0)
-/* One row of the conv + mixin product for a group: its FV vectors of frames from p, times its C weights w, summed
-   into z. */
-#define TRI_WN_ROW(C, FV, z, p, w) TRI_WN_ROWS(FV, z, p, w, 0, C)
-/* Rows r0 .. r1-1 of it only. */
+/* One row of the conv + mixin product for a group, for output rows r0 .. r1-1: its FV vectors of frames from p,
+   times those of its weights w, summed into z. */
 #define TRI_WN_ROWS(FV, z, p, w, r0, r1)                                                                             \
   do {                                                                                                               \
     tri_vf xv[FV];                                                                                                   \
