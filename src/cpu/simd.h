@@ -1,5 +1,7 @@
 /* A small vector vocabulary so one kernel body serves every ISA. The including stub defines exactly one of
-   TRI_SIMD_AVX512, TRI_SIMD_AVX2, TRI_SIMD_SSE2, TRI_SIMD_NEON or TRI_SIMD_SCALAR, and TRI_SUFFIX. */
+   TRI_SIMD_AVX512, TRI_SIMD_AVX2, TRI_SIMD_SSE2, TRI_SIMD_NEON or TRI_SIMD_SCALAR, and TRI_SUFFIX.
+   VFMA(a, b, c) = a b + c and VFNMA(a, b, c) = c - a b (one rounding where the level has FMA). VPOW2M(t, e) = 2^(k + e)
+   for t = 1.5 * 2^23 + k (k a small integer held in t's low mantissa bits, see kernels_math.h), by bit moves alone. */
 #ifndef TRIODE_CPU_SIMD_H
 #define TRIODE_CPU_SIMD_H
 
@@ -31,8 +33,8 @@ typedef __m512 tri_vf;
 #define VCOPYSIGN(m, s)                                                                                              \
   VFLOAT(_mm512_or_si512(VBITS(m), _mm512_and_si512(VBITS(s), _mm512_set1_epi32((int)0x80000000u))))
 #define VSELLT(a, b, x, y) _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, b, _CMP_LT_OQ), y, x)
-#define VROUND(a) _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
-#define VPOW2I(k) VFLOAT(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(k), _mm512_set1_epi32(127)), 23))
+#define VFNMA(a, b, c) _mm512_fnmadd_ps(a, b, c)
+#define VPOW2M(t, e) VFLOAT(_mm512_add_epi32(_mm512_slli_epi32(VBITS(t), 23), _mm512_set1_epi32((127 + (e)) << 23)))
 #define VLOAD_N(p, n) _mm512_maskz_loadu_ps((__mmask16)((1u << (n)) - 1u), p)
 #define TRI_MASKED 1 /* partial vectors are cheap */
 #define VSTORE_N(p, v, n) _mm512_mask_storeu_ps(p, (__mmask16)((1u << (n)) - 1u), v)
@@ -62,9 +64,9 @@ typedef __m256 tri_vf;
 #define VABS(a) _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a)
 #define VCOPYSIGN(m, s) _mm256_or_ps(m, _mm256_and_ps(s, _mm256_set1_ps(-0.0f)))
 #define VSELLT(a, b, x, y) _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, b, _CMP_LT_OQ))
-#define VROUND(a) _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
-#define VPOW2I(k)                                                                                                    \
-  _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(k), _mm256_set1_epi32(127)), 23))
+#define VFNMA(a, b, c) _mm256_fnmadd_ps(a, b, c)
+#define VPOW2M(t, e)                                                                                                 \
+  _mm256_castsi256_ps(_mm256_add_epi32(_mm256_slli_epi32(_mm256_castps_si256(t), 23), _mm256_set1_epi32((127 + (e)) << 23)))
 static inline __m256i
 tri_tail_mask(int n)
 {
@@ -105,8 +107,8 @@ tri_sellt(__m128 a, __m128 b, __m128 x, __m128 y)
   return _mm_or_ps(_mm_and_ps(m, x), _mm_andnot_ps(m, y));
 }
 #define VSELLT(a, b, x, y) tri_sellt(a, b, x, y)
-#define VROUND(a) _mm_cvtepi32_ps(_mm_cvtps_epi32(a)) /* round to nearest in the default MXCSR mode */
-#define VPOW2I(k) _mm_castsi128_ps(_mm_slli_epi32(_mm_add_epi32(_mm_cvtps_epi32(k), _mm_set1_epi32(127)), 23))
+#define VFNMA(a, b, c) _mm_sub_ps(c, _mm_mul_ps(a, b))
+#define VPOW2M(t, e) _mm_castsi128_ps(_mm_add_epi32(_mm_slli_epi32(_mm_castps_si128(t), 23), _mm_set1_epi32((127 + (e)) << 23)))
 
 #elif defined(TRI_SIMD_NEON)
 #include <arm_neon.h>
@@ -130,8 +132,9 @@ typedef float32x4_t tri_vf;
 #define VABS(a) vabsq_f32(a)
 #define VCOPYSIGN(m, s) vbslq_f32(vdupq_n_u32(0x80000000u), s, m)
 #define VSELLT(a, b, x, y) vbslq_f32(vcltq_f32(a, b), x, y)
-#define VROUND(a) vrndnq_f32(a)
-#define VPOW2I(k) vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(vcvtnq_s32_f32(k), vdupq_n_s32(127)), 23))
+#define VFNMA(a, b, c) vfmsq_f32(c, a, b)
+#define VPOW2M(t, e)                                                                                                 \
+  vreinterpretq_f32_u32(vaddq_u32(vshlq_n_u32(vreinterpretq_u32_f32(t), 23), vdupq_n_u32((uint32_t)(127 + (e)) << 23)))
 
 #elif defined(TRI_SIMD_SCALAR)
 #include <math.h>
@@ -154,16 +157,18 @@ typedef float tri_vf;
 #define VABS(a) fabsf(a)
 #define VCOPYSIGN(m, s) copysignf(m, s)
 #define VSELLT(a, b, x, y) ((a) < (b) ? (x) : (y))
-#define VROUND(a) rintf(a)
+#define VFNMA(a, b, c) ((c) - (a) * (b))
 static inline float
-tri_pow2i(float k)
+tri_pow2m(float t, int e)
 {
-  const uint32_t bits = (uint32_t)((int32_t)k + 127) << 23;
+  uint32_t bits;
+  memcpy(&bits, &t, sizeof bits);
+  bits = (bits << 23) + ((uint32_t)(127 + e) << 23);
   float f;
   memcpy(&f, &bits, sizeof f);
   return f;
 }
-#define VPOW2I(k) tri_pow2i(k)
+#define VPOW2M(t, e) tri_pow2m(t, e)
 
 #else
 #error "define one TRI_SIMD_* level before including simd.h"
