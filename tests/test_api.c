@@ -232,6 +232,71 @@ static void test_fma_peak(void** state) {
   assert_true(triode_isa_fma_peak(NULL, 0.01) == 0.0);
 }
 
+/* Costly activations per frame, from the configs:
+   lstm: one layer of 3 cells, each 3 sigmoid gates + tanh candidate + tanh(c): 9 sigmoid, 6 tanh; loaded fast: 15.
+   A1 standard: 10 Tanh layers of 16 channels + 10 of 8: 240 tanh (loaded fast: 240 fast).
+   wavenet: layers of 3, 3 and 2 Tanh channels: 8; wavenet_condition_dsp: the same again in its condition DSP: 16.
+   synthetic_wavenet_features: array 1 (bottleneck 2): Tanh gated by Sigmoid, PReLU blended by Softsign, Hardswish;
+   array 2: 2 SiLU layers of 3 channels; post head ReLU: 2 tanh, 2 + 6 sigmoid.
+   synthetic_convnet_bn: 4 Tanh blocks of 4 channels: 16. A2 (LeakyReLU) and the Linear FIR: none. */
+static void test_activation_counts(void** state) {
+  (void)state;
+  static const struct {
+    const char* name;
+    bool fast;
+    double tanh, sigmoid, fast_tanh;
+  } cases[] = {{"lstm", false, 6, 9, 0},
+               {"lstm", true, 0, 0, 15},
+               {"wavenet_a1_standard", false, 240, 0, 0},
+               {"wavenet_a1_standard", true, 0, 0, 240},
+               {"wavenet", false, 8, 0, 0},
+               {"wavenet_condition_dsp", false, 16, 0, 0},
+               {"synthetic_wavenet_features", false, 2, 8, 0},
+               {"synthetic_convnet_bn", false, 16, 0, 0},
+               {"synthetic_linear_rf700", false, 0, 0, 0},
+               {"A2", false, 0, 0, 0}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    TriodeLoadOptions options;
+    triode_load_options_init(&options);
+    options.fast_tanh = cases[i].fast;
+    TriodeModel* m = tu_load_shared(cases[i].name, &options);
+    TriodeInstance* inst = NULL;
+    assert_int_equal(triode_instance_new(m, &inst, NULL), TRIODE_SUCCESS);
+    TriodeActivationCounts c;
+    triode_instance_activation_counts(inst, &c);
+    printf("%s%s: tanh %.0f, sigmoid %.0f, fast tanh %.0f per sample\n", cases[i].name, cases[i].fast ? " (fast)" : "",
+           c.tanh, c.sigmoid, c.fast_tanh);
+    assert_true(c.tanh == cases[i].tanh);
+    assert_true(c.sigmoid == cases[i].sigmoid);
+    assert_true(c.fast_tanh == cases[i].fast_tanh);
+    triode_instance_free(inst);
+    triode_model_free(m);
+  }
+}
+
+/* Activation rates: measured for every level that runs here, 0 for the others, for unknown names and for cheap
+   activations (they have no kernel of their own to measure). */
+static void test_activation_rate(void** state) {
+  (void)state;
+  static const char* const levels[] = {"scalar", "sse2", "avx2", "avx512", "neon"};
+  static const char* const names[] = {"Tanh", "Sigmoid", "Fasttanh"};
+  for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++)
+    for (size_t j = 0; j < sizeof names / sizeof names[0]; j++) {
+      const double rate = triode_isa_activation_rate(levels[i], names[j], 0.005);
+      printf("%s %s: %.1f M values/s\n", levels[i], names[j], rate / 1e6);
+      if (triode_isa_supported(levels[i]))
+        assert_true(rate > 1e5); /* any core, even emulated */
+      else
+        assert_true(rate == 0.0);
+    }
+  const char* best = triode_isa_supported("avx512") ? "avx512" : triode_isa_supported("neon") ? "neon" : "scalar";
+  assert_true(triode_isa_activation_rate(best, "ReLU", 0.005) == 0.0);
+  assert_true(triode_isa_activation_rate(best, "tanh", 0.005) == 0.0); /* names are the file's, case and all */
+  assert_true(triode_isa_activation_rate(best, NULL, 0.005) == 0.0);
+  assert_true(triode_isa_activation_rate(NULL, "Tanh", 0.005) == 0.0);
+  assert_true(triode_isa_activation_rate("no-such-level", "Tanh", 0.005) == 0.0);
+}
+
 static void test_describe(void** state) {
   (void)state;
   static const char* const names[] = {"wavenet", "lstm", "A2", "wavenet_a2_max", "synthetic_convnet_bn",
@@ -262,6 +327,7 @@ int main(void) {
       cmocka_unit_test(test_null_levels),  cmocka_unit_test(test_counts),
       cmocka_unit_test(test_instance_api), cmocka_unit_test(test_describe),
       cmocka_unit_test(test_multiply_adds), cmocka_unit_test(test_fma_peak),
+      cmocka_unit_test(test_activation_counts), cmocka_unit_test(test_activation_rate),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

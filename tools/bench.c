@@ -121,19 +121,43 @@ compare_doubles(const void* a, const void* b)
   return (x > y) - (x < y);
 }
 
-/* This core's multiply-add rate at `isa` in GMAC/s, measured on first use (0.2 s) and kept for the run. */
-static double
-peak_of(Bench* b, const char* isa)
+/* This core's rates at `isa`, measured on first use (0.2 s of multiply-adds, 0.1 s of each activation) and kept
+   for the run. NULL only if more levels are asked for than exist. */
+static const BenchRates*
+rates_of(Bench* b, const char* isa)
 {
   for (int i = 0; i < b->num_peaks; i++)
     if (strcmp(b->peaks[i].isa, isa) == 0)
-      return b->peaks[i].gmacs;
-  const double gmacs = triode_isa_fma_peak(isa, 0.2) / 1e9;
-  if (b->num_peaks < BENCH_MAX_ISAS) {
-    snprintf(b->peaks[b->num_peaks].isa, sizeof b->peaks[b->num_peaks].isa, "%s", isa);
-    b->peaks[b->num_peaks++].gmacs = gmacs;
-  }
-  return gmacs;
+      return &b->peaks[i];
+  if (b->num_peaks == BENCH_MAX_ISAS)
+    return NULL;
+  BenchRates* p = &b->peaks[b->num_peaks++];
+  snprintf(p->isa, sizeof p->isa, "%s", isa);
+  p->gmacs = triode_isa_fma_peak(isa, 0.2) / 1e9;
+  p->tanh = triode_isa_activation_rate(isa, "Tanh", 0.1);
+  p->sigmoid = triode_isa_activation_rate(isa, "Sigmoid", 0.1);
+  p->fast_tanh = triode_isa_activation_rate(isa, "Fasttanh", 0.1);
+  return p;
+}
+
+/* The ceiling of a record: the RTF if every multiply-add ran at the peak rate and every activation at its measured
+   rate, one after the other (both run mostly on the same multiply-add units). Loads, stores and the element-wise
+   work are left out, so a model runs below it; how far below says how much is left to gain. 0 when a rate the
+   model needs is unknown. */
+static double
+ceiling_rtf(const BenchRates* p, const BenchRecord* r)
+{
+  if (!p || p->gmacs <= 0.0 || (r->tanh > 0.0 && p->tanh <= 0.0) || (r->sigmoid > 0.0 && p->sigmoid <= 0.0) ||
+      (r->fast_tanh > 0.0 && p->fast_tanh <= 0.0))
+    return 0.0;
+  double seconds = r->macs / (p->gmacs * 1e9); /* per frame */
+  if (r->tanh > 0.0)
+    seconds += r->tanh / p->tanh;
+  if (r->sigmoid > 0.0)
+    seconds += r->sigmoid / p->sigmoid;
+  if (r->fast_tanh > 0.0)
+    seconds += r->fast_tanh / p->fast_tanh;
+  return seconds > 0.0 ? 1.0 / (seconds * r->sample_rate) : 0.0;
 }
 
 /* Resets for `block`, warms up, times the runs; fills the speed and memory fields. */
@@ -172,6 +196,12 @@ measure(Bench* b, Channels* ch, double rate, long block, BenchRecord* r)
   r->ns_per_sample = 1e9 * median / (double)frames;
   r->macs = triode_instance_multiply_adds(ch->instance);
   r->gmacs = r->macs * (double)frames / median / 1e9;
+  TriodeActivationCounts counts;
+  triode_instance_activation_counts(ch->instance, &counts);
+  r->tanh = counts.tanh;
+  r->sigmoid = counts.sigmoid;
+  r->fast_tanh = counts.fast_tanh;
+  r->ceiling_rtf = ceiling_rtf(rates_of(b, r->isa), r);
   return CLI_OK;
 }
 
@@ -198,7 +228,8 @@ bench_isa(Bench* b, Channels* ch, const char* isa, const BenchRecord* model_reco
     char what[64];
     snprintf(what, sizeof what, "%s, block %ld", r.isa, r.block);
     show_progress(b, r.model, what);
-    r.peak_gmacs = peak_of(b, r.isa); /* before the timed passes: 0.2 s of full-load multiply-adds */
+    const BenchRates* rates = rates_of(b, r.isa); /* before the timed passes: 0.5 s of full-load work */
+    r.peak_gmacs = rates ? rates->gmacs : 0.0;
     int rc = measure(b, ch, r.sample_rate, r.block, &r);
     b->steps_done++;
     if (rc != CLI_OK)

@@ -39,9 +39,19 @@ typedef struct {
   double macs;        /* multiply-adds per sample frame (triode_instance_multiply_adds) */
   double gmacs;       /* the rate reached: macs x frames per second / 1e9 */
   double peak_gmacs;  /* this core's register multiply-add rate at the level (triode_isa_fma_peak) */
+  double tanh, sigmoid, fast_tanh; /* activation evaluations per sample frame (triode_instance_activation_counts) */
+  double ceiling_rtf; /* the RTF if the products ran at the peak and the activations at their measured rates, one
+                         after the other; 0 when a rate is unknown */
   double load_ms;     /* parse + build of the model */
   double prewarm_ms;  /* instance creation, including its prewarm */
 } BenchRecord;
+
+/* This core's rates at one level. */
+typedef struct {
+  char isa[16];
+  double gmacs;                    /* triode_isa_fma_peak / 1e9 */
+  double tanh, sigmoid, fast_tanh; /* triode_isa_activation_rate, values per second */
+} BenchRates;
 
 typedef struct {
   BenchOptions options;
@@ -49,10 +59,7 @@ typedef struct {
   int count, capacity;
   int steps_done, steps_total; /* for the progress line */
   bool show_progress;
-  struct {
-    char isa[16];
-    double gmacs;
-  } peaks[BENCH_MAX_ISAS]; /* measured once per level and run */
+  BenchRates peaks[BENCH_MAX_ISAS]; /* measured once per level and run */
   int num_peaks;
   float* signal;               /* cached bench signal at signal_rate */
   long signal_frames;

@@ -17,18 +17,47 @@ print_conditions(const Bench* b, FILE* out)
           o->seconds, BENCH_SIGNAL_PEAK_DBFS, o->runs, o->runs == 1 ? "" : "es", o->fast_tanh ? "fast" : "exact");
 }
 
-/* The multiply-add ceilings the "peak" column divides by. */
+/* Nanoseconds per value of an activation rate, or "-". */
+static const char*
+ns_per_value(double rate, char* buf, size_t size)
+{
+  if (rate > 0.0)
+    snprintf(buf, size, "%.2f ns", 1e9 / rate);
+  else
+    snprintf(buf, size, "-");
+  return buf;
+}
+
+/* The rates the "peak" and "ceiling" columns are set against. */
 static void
 print_peaks(const Bench* b, FILE* out)
 {
   if (b->num_peaks == 0)
     return;
   fputs("\nGMAC/s: multiply-adds of the model's convs and matrices per second; peak: that as a share of this core's\n"
-        "register multiply-add rate at the level (independent multiply-adds, no memory traffic), measured here at\n",
+        "register multiply-add rate at the level (independent multiply-adds, no memory traffic). ceiling: the RTF if\n"
+        "every multiply-add ran at that rate and every tanh / sigmoid at its measured rate, one after the other (loads,\n"
+        "stores and element-wise work left out): no model gets there, and a target above it is beyond this core at\n"
+        "that level. Measured here:\n",
         out);
-  for (int i = 0; i < b->num_peaks; i++)
-    fprintf(out, "%s%s %.1f GMAC/s", i ? ", " : "  ", b->peaks[i].isa, b->peaks[i].gmacs);
-  fputc('\n', out);
+  for (int i = 0; i < b->num_peaks; i++) {
+    const BenchRates* p = &b->peaks[i];
+    char t[32], s[32], f[32];
+    fprintf(out, "  %-7s %.1f GMAC/s; per value: tanh %s, sigmoid %s, fast tanh %s\n", p->isa, p->gmacs,
+            ns_per_value(p->tanh, t, sizeof t), ns_per_value(p->sigmoid, s, sizeof s),
+            ns_per_value(p->fast_tanh, f, sizeof f));
+  }
+}
+
+/* An RTF as the table prints it: no decimals from 1000x up. */
+static const char*
+rtf_text(double rtf, char* buf, size_t size)
+{
+  if (rtf <= 0.0)
+    snprintf(buf, size, "-");
+  else
+    snprintf(buf, size, rtf >= 1000.0 ? "%.0fx" : "%.1fx", rtf);
+  return buf;
 }
 
 void
@@ -40,21 +69,21 @@ bench_print_table(const Bench* b, FILE* out)
     width = length > width ? length : width;
   }
   print_conditions(b, out);
-  fprintf(out, "%-*s  %-7s %6s %10s %10s %8s %6s %11s %9s %11s\n", width, "model", "isa", "block", "RTF", "ns/sample",
-          "GMAC/s", "peak", "memory KiB", "load ms", "prewarm ms");
+  fprintf(out, "%-*s  %-7s %6s %10s %10s %10s %8s %6s %11s %9s %11s\n", width, "model", "isa", "block", "RTF", "ceiling",
+          "ns/sample", "GMAC/s", "peak", "memory KiB", "load ms", "prewarm ms");
   for (int i = 0; i < b->count; i++) {
     const BenchRecord* r = &b->records[i];
     if (r->skipped) {
       fprintf(out, "%-*s  %-7s %6s   skipped: not supported on this CPU\n", width, r->model, r->isa, "-");
       continue;
     }
-    char rtf[32];
-    snprintf(rtf, sizeof rtf, r->rtf >= 1000.0 ? "%.0fx" : "%.1fx", r->rtf);
+    char rtf[32], ceiling[32];
     char peak[16] = "-";
     if (r->peak_gmacs > 0.0)
       snprintf(peak, sizeof peak, "%.0f%%", 100.0 * r->gmacs / r->peak_gmacs);
-    fprintf(out, "%-*s  %-7s %6ld %10s %10.1f %8.2f %6s %11.1f %9.2f %11.2f\n", width, r->model, r->isa, r->block,
-            rtf, r->ns_per_sample, r->gmacs, peak, (double)r->memory_bytes / 1024.0, r->load_ms, r->prewarm_ms);
+    fprintf(out, "%-*s  %-7s %6ld %10s %10s %10.1f %8.2f %6s %11.1f %9.2f %11.2f\n", width, r->model, r->isa, r->block,
+            rtf_text(r->rtf, rtf, sizeof rtf), rtf_text(r->ceiling_rtf, ceiling, sizeof ceiling), r->ns_per_sample,
+            r->gmacs, peak, (double)r->memory_bytes / 1024.0, r->load_ms, r->prewarm_ms);
   }
   print_peaks(b, out);
 }
@@ -85,6 +114,13 @@ record_json(const Bench* b, const BenchRecord* r)
   cJSON_AddNumberToObject(o, "multiply_adds_per_sample", r->macs);
   cJSON_AddNumberToObject(o, "gmacs", r->gmacs);
   cJSON_AddNumberToObject(o, "fma_peak_gmacs", r->peak_gmacs);
+  cJSON_AddNumberToObject(o, "tanh_per_sample", r->tanh);
+  cJSON_AddNumberToObject(o, "sigmoid_per_sample", r->sigmoid);
+  cJSON_AddNumberToObject(o, "fast_tanh_per_sample", r->fast_tanh);
+  if (r->ceiling_rtf > 0.0)
+    cJSON_AddNumberToObject(o, "ceiling_rtf", r->ceiling_rtf);
+  else
+    cJSON_AddNullToObject(o, "ceiling_rtf");
   cJSON_AddNumberToObject(o, "seconds", b->options.seconds);
   cJSON_AddNumberToObject(o, "runs", (double)b->options.runs);
   cJSON_AddBoolToObject(o, "fast_tanh", b->options.fast_tanh);

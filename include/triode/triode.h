@@ -270,6 +270,31 @@ triode_instance_memory(const TriodeInstance* instance);
 TRIODE_API double
 triode_instance_multiply_adds(const TriodeInstance* instance);
 
+/** Evaluations per sample frame of the activations that cost more than a few vector operations. */
+typedef struct {
+  double tanh;      /**< exact tanh: Tanh activations; an LSTM cell's candidate gate and its output tanh(c) */
+  double sigmoid;   /**< exact logistic: Sigmoid and SiLU activations; an LSTM cell's input, forget, output gates */
+  double fast_tanh; /**< the reference's fast tanh, and the fast sigmoid defined from it (models loaded fast) */
+} TriodeActivationCounts;
+
+/**
+ * Fills `counts` with the instance's activation evaluations per sample frame at its current size (slimmable models
+ * count their active size; cheap element-wise activations such as ReLU or LeakyReLU are not counted). With
+ * triode_instance_multiply_adds() and the rates of triode_isa_fma_peak() and triode_isa_activation_rate(), the work
+ * a frame costs at the least. Thread class: any; constant time.
+ */
+TRIODE_API void
+triode_instance_activation_counts(const TriodeInstance* instance, TriodeActivationCounts* counts);
+
+/**
+ * Measures this core's rate of one activation at an instruction-set level, in values per second: the level's own
+ * kernel ("Tanh", "Sigmoid" or "Fasttanh", the names of the .nam format) over a short run of values that stays in
+ * the L1 cache, for about `seconds` (clamped to 0.001..10). Returns 0 for an unknown name, or a level that cannot run
+ * here. Occupies the calling thread for that time. Thread class: any but audio.
+ */
+TRIODE_API double
+triode_isa_activation_rate(const char* isa, const char* activation, double seconds);
+
 #ifdef __cplusplus
 }
 #endif

@@ -187,6 +187,14 @@ triode_instance_multiply_adds(const TriodeInstance* instance)
   return root->ops->macs(root, instance->st.impl);
 }
 
+void
+triode_instance_activation_counts(const TriodeInstance* instance, TriodeActivationCounts* counts)
+{
+  memset(counts, 0, sizeof *counts);
+  const TriNode* root = instance->model->root;
+  root->ops->activations(root, instance->st.impl, counts);
+}
+
 TriodeStatus
 triode_instance_set_isa(TriodeInstance* instance, const char* isa)
 {

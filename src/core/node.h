@@ -42,6 +42,8 @@ typedef struct {
   long (*receptive_field)(const TriNode* node);
   /* Multiply-adds per frame of the dense products (each conv, matrix and FIR weight once), at the state's size. */
   double (*macs)(const TriNode* node, const void* state);
+  /* Adds the node's costly activation evaluations per frame (TriodeActivationCounts), at the state's size. */
+  void (*activations)(const TriNode* node, const void* state, TriodeActivationCounts* counts);
   /* Optional (NULL: not slimmable). set_slim may allocate; it resets and prewarms what it switches to. */
   TriodeStatus (*set_slim)(const TriNode* node, void* state, const TriKernels* k, double value, int max_block,
                            bool prewarm);

@@ -1,6 +1,8 @@
-/* triode_isa_fma_peak: a core's multiply-add rate at one instruction-set level, to set measured speeds against. */
+/* triode_isa_fma_peak and triode_isa_activation_rate: a core's rates at one instruction-set level, to set measured
+   speeds against (the bench's peak and ceiling columns). */
 #include "core/model_impl.h"
 
+#include <string.h>
 #include <time.h>
 
 static double
@@ -11,26 +13,27 @@ seconds_now(void)
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-double
-triode_isa_fma_peak(const char* isa, double seconds)
+/* One burst of `rounds` rounds of some work; returns a value of the results, so the work cannot be dropped. */
+typedef float (*Burst)(const void* ctx, long rounds);
+
+/* Operations per second of a burst (`per_round` operations a round), over about `seconds`. Bursts double until one
+   lasts a fiftieth of the time, so the clock reads are negligible; the best rate of the timed bursts is kept (a burst
+   that an interrupt or a frequency change slowed reads low). */
+static double
+best_rate(Burst burst, const void* ctx, double per_round, double seconds)
 {
-  TriIsa level;
-  if (!isa || !triode_isa_supported(isa) || !tri_isa_parse(isa, &level)) return 0.0; /* runs here, compiled in */
-  const TriKernels* k = tri_kernels(level);
   if (!(seconds >= 0.001)) seconds = 0.001; /* also NaN */
   if (seconds > 10.0) seconds = 10.0;
-  /* Bursts that double until one lasts a fiftieth of the time, so the clock reads are negligible; the best rate of
-     the timed bursts is kept (a burst that an interrupt or a frequency change slowed reads low). */
-  long rounds = 1000;
+  long rounds = 16;
   double best = 0.0;
-  volatile float sink; /* the sums are used, so the calls cannot be dropped */
+  volatile float sink;
   const double t_end = seconds_now() + seconds;
   for (;;) {
     const double t0 = seconds_now();
-    sink = k->fma_burst(rounds);
+    sink = burst(ctx, rounds);
     const double t1 = seconds_now(), dt = t1 - t0;
     if (dt > 0.0) {
-      const double rate = (double)rounds * k->fma_per_burst_round / dt;
+      const double rate = (double)rounds * per_round / dt;
       best = rate > best ? rate : best;
     }
     if (t1 >= t_end) break;
@@ -38,4 +41,65 @@ triode_isa_fma_peak(const char* isa, double seconds)
   }
   (void)sink;
   return best;
+}
+
+/* The kernel table of a level that runs here and was compiled in, else NULL. */
+static const TriKernels*
+level_kernels(const char* isa)
+{
+  TriIsa level;
+  if (!isa || !triode_isa_supported(isa) || !tri_isa_parse(isa, &level)) return NULL;
+  return tri_kernels(level);
+}
+
+static float
+fma_rounds(const void* ctx, long rounds)
+{
+  const TriKernels* k = ctx;
+  return k->fma_burst(rounds * 64); /* a round: 64 of the kernel's rounds */
+}
+
+double
+triode_isa_fma_peak(const char* isa, double seconds)
+{
+  const TriKernels* k = level_kernels(isa);
+  return k ? best_rate(fma_rounds, k, 64.0 * k->fma_per_burst_round, seconds) : 0.0;
+}
+
+/* Values an activation round maps: 4 KiB, well inside L1, so the rate is the kernel's and not the memory's. */
+enum { ACT_RUN = 1024 };
+
+typedef struct {
+  void (*map)(float* p, int n);
+  float* values;
+} ActRun;
+
+static float
+act_rounds(const void* ctx, long rounds)
+{
+  const ActRun* r = ctx;
+  for (long i = 0; i < rounds; ++i) r->map(r->values, ACT_RUN);
+  return r->values[0];
+}
+
+double
+triode_isa_activation_rate(const char* isa, const char* activation, double seconds)
+{
+  const TriKernels* k = level_kernels(isa);
+  if (!k || !activation) return 0.0;
+  ActRun run = {NULL, NULL};
+  if (strcmp(activation, "Tanh") == 0)
+    run.map = k->tanh;
+  else if (strcmp(activation, "Sigmoid") == 0)
+    run.map = k->sigmoid;
+  else if (strcmp(activation, "Fasttanh") == 0)
+    run.map = k->fast_tanh;
+  else
+    return 0.0;
+  /* Values of a typical pre-activation spread; the kernels have no branches on the value, so mapping the same
+     buffer again (its values drifting towards a fixed point) costs the same. */
+  float values[ACT_RUN];
+  for (int i = 0; i < ACT_RUN; ++i) values[i] = -4.0f + 8.0f * (float)i / (float)ACT_RUN;
+  run.values = values;
+  return best_rate(act_rounds, &run, ACT_RUN, seconds);
 }

@@ -268,3 +268,16 @@ tri_act_run(const TriKernels* k, const TriAct* act, float* x, int ld, int rows, 
   else
     for (int r = 0; r < rows; ++r) map(x + (long)r * ld, n);
 }
+
+void
+tri_act_count(const TriAct* act, double n, TriodeActivationCounts* counts)
+{
+  switch (act->kind) {
+  case TRI_ACT_TANH: counts->tanh += n; break;
+  case TRI_ACT_SIGMOID:
+  case TRI_ACT_SILU: counts->sigmoid += n; break;
+  case TRI_ACT_FASTTANH:
+  case TRI_ACT_FASTSIGMOID: counts->fast_tanh += n; break;
+  default: break; /* a few operations per value: element-wise work, like a bias */
+  }
+}

@@ -50,6 +50,9 @@ void tri_act_apply(const TriAct* act, float* x, int ld, int rows, int n);
 /* The same through the dispatched kernels (vectorised tanh / sigmoid / SiLU; the rest are plain loops). */
 void tri_act_run(const TriKernels* k, const TriAct* act, float* x, int ld, int rows, int n);
 
+/* Adds `n` evaluations of the activation to the counter of its kind (cheap kinds are not counted). */
+void tri_act_count(const TriAct* act, double n, TriodeActivationCounts* counts);
+
 /* Scalar forms, exposed for the LSTM and the tests. */
 float tri_fast_tanh(float x);
 float tri_fast_sigmoid(float x);

@@ -187,6 +187,14 @@ container_macs(const TriNode* node, const void* state)
   return c->ops->macs(c, cs);
 }
 
+static void
+container_activations(const TriNode* node, const void* state, TriodeActivationCounts* counts)
+{
+  const void* cs;
+  const TriNode* c = active_child(node, state, &cs);
+  c->ops->activations(c, cs, counts);
+}
+
 static long
 container_rf(const TriNode* node)
 {
@@ -248,6 +256,7 @@ const TriArchOps tri_arch_container = {
   .prewarm_samples = container_prewarm,
   .receptive_field = container_rf,
   .macs = container_macs,
+  .activations = container_activations,
   .set_slim = container_set_slim,
   .slim_breakpoints = container_breakpoints,
   .describe = container_describe,

@@ -219,6 +219,14 @@ convnet_macs(const TriNode* node, const void* state)
   return macs;
 }
 
+static void
+convnet_activations(const TriNode* node, const void* state, TriodeActivationCounts* counts)
+{
+  (void)state;
+  const ConvNet* m = node->impl;
+  tri_act_count(&m->act, (double)m->nblocks * m->channels, counts);
+}
+
 static long
 convnet_rf(const TriNode* node)
 {
@@ -255,5 +263,6 @@ const TriArchOps tri_arch_convnet = {
   .prewarm_samples = convnet_prewarm,
   .receptive_field = convnet_rf,
   .macs = convnet_macs,
+  .activations = convnet_activations,
   .describe = convnet_describe,
 };

@@ -165,6 +165,14 @@ linear_macs(const TriNode* node, const void* state)
 }
 
 static void
+linear_activations(const TriNode* node, const void* state, TriodeActivationCounts* counts)
+{
+  (void)node;
+  (void)state;
+  (void)counts; /* an FIR: none */
+}
+
+static void
 linear_describe(const TriNode* node, cJSON* obj)
 {
   const Linear* m = node->impl;
@@ -188,5 +196,6 @@ const TriArchOps tri_arch_linear = {
   .prewarm_samples = linear_prewarm,
   .receptive_field = linear_rf,
   .macs = linear_macs,
+  .activations = linear_activations,
   .describe = linear_describe,
 };

@@ -295,6 +295,23 @@ lstm_macs(const TriNode* node, const void* state)
   return macs;
 }
 
+/* Per cell and frame: sigmoid input, forget and output gates, tanh candidate and tanh(c). */
+static void
+lstm_activations(const TriNode* node, const void* state, TriodeActivationCounts* counts)
+{
+  (void)state;
+  const TriLstm* m = node->impl;
+  for (int l = 0; l < m->nlayers; ++l) {
+    const double H = m->layers[l].hidden;
+    if (m->fast) {
+      counts->fast_tanh += 5.0 * H;
+    } else {
+      counts->sigmoid += 3.0 * H;
+      counts->tanh += 2.0 * H;
+    }
+  }
+}
+
 static long
 lstm_rf(const TriNode* node)
 {
@@ -326,5 +343,6 @@ const TriArchOps tri_arch_lstm = {
   .prewarm_samples = lstm_prewarm,
   .receptive_field = lstm_rf,
   .macs = lstm_macs,
+  .activations = lstm_activations,
   .describe = lstm_describe,
 };

@@ -175,6 +175,14 @@ sequential_macs(const TriNode* node, const void* state)
   return macs;
 }
 
+static void
+sequential_activations(const TriNode* node, const void* state, TriodeActivationCounts* counts)
+{
+  const Sequential* m = node->impl;
+  const SequentialState* s = state;
+  for (int i = 0; i < m->n; ++i) m->models[i]->ops->activations(m->models[i], s ? s->children[i].impl : NULL, counts);
+}
+
 static long
 sequential_rf(const TriNode* node)
 {
@@ -214,5 +222,6 @@ const TriArchOps tri_arch_sequential = {
   .prewarm_samples = sequential_prewarm,
   .receptive_field = sequential_rf,
   .macs = sequential_macs,
+  .activations = sequential_activations,
   .describe = sequential_describe,
 };

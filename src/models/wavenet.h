@@ -82,6 +82,8 @@ void tri_wn_free(WaveNet* wn);
 long tri_wn_array_rf(const WnArray* a);
 long tri_wn_prewarm(const WaveNet* wn);
 long tri_wn_rf(const WaveNet* wn);
+/* Costly activation evaluations per frame of the plan's own layers and post-stack head (not its condition DSP's). */
+void tri_wn_activations(const WaveNet* wn, TriodeActivationCounts* counts);
 /* Multiply-adds per frame of the plan's own convs and FiLM projections (not its condition DSP's). */
 double tri_wn_macs(const WaveNet* wn);
 /* Builds the slimmed plan for size `value` (NULL *out when that is the full size). */

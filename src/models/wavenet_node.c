@@ -109,6 +109,15 @@ wavenet_macs(const TriNode* node, const void* state)
   return own + wn->cond->ops->macs(wn->cond, s && s->run ? s->run->cond.impl : NULL);
 }
 
+static void
+wavenet_activations(const TriNode* node, const void* state, TriodeActivationCounts* counts)
+{
+  const WnState* s = state;
+  const WaveNet* wn = s ? s->plan : node->impl;
+  tri_wn_activations(wn, counts);
+  if (wn->cond) wn->cond->ops->activations(wn->cond, s && s->run ? s->run->cond.impl : NULL, counts);
+}
+
 static TriodeStatus
 wavenet_set_slim(const TriNode* node, void* state, const TriKernels* k, double value, int max_block, bool prewarm)
 {
@@ -236,6 +245,7 @@ const TriArchOps tri_arch_wavenet = {
   .prewarm_samples = wavenet_prewarm,
   .receptive_field = wavenet_rf,
   .macs = wavenet_macs,
+  .activations = wavenet_activations,
   .set_slim = wavenet_set_slim,
   .slim_breakpoints = wavenet_breakpoints,
   .describe = wavenet_describe_all,

@@ -146,6 +146,20 @@ tri_wn_macs(const WaveNet* wn)
   return macs;
 }
 
+void
+tri_wn_activations(const WaveNet* wn, TriodeActivationCounts* counts)
+{
+  for (int i = 0; i < wn->narrays; ++i) {
+    const WnArray* a = &wn->arrays[i];
+    for (int l = 0; l < a->nlayers; ++l) {
+      const WnLayer* L = &a->layers[l];
+      tri_act_count(&L->act, a->B, counts);
+      if (L->gating != TRI_GATE_NONE) tri_act_count(&L->act2, a->B, counts); /* the gate / blend half */
+    }
+  }
+  for (int i = 0; i < wn->npost; ++i) tri_act_count(&wn->post_act, wn->post[i].cin, counts);
+}
+
 long
 tri_wn_rf(const WaveNet* wn)
 {
