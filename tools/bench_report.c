@@ -37,8 +37,8 @@ print_peaks(const Bench* b, FILE* out)
   fputs("\nGMAC/s: multiply-adds of the model's convs and matrices per second; peak: that as a share of this core's\n"
         "register multiply-add rate at the level (independent multiply-adds, no memory traffic). ceiling: the RTF if\n"
         "every multiply-add ran at that rate and every tanh / sigmoid at its measured rate, one after the other (loads,\n"
-        "stores and element-wise work left out): no model gets there, and a target above it is beyond this core at\n"
-        "that level. Measured here:\n",
+        "stores and element-wise work left out): an estimate of the most this core allows at that level (the scalar\n"
+        "level aside: the compiler vectorises some of its loops past its one-value rates). Measured here:\n",
         out);
   for (int i = 0; i < b->num_peaks; i++) {
     const BenchRates* p = &b->peaks[i];
