@@ -238,23 +238,24 @@ static void test_fma_peak(void** state) {
    wavenet: layers of 3, 3 and 2 Tanh channels: 8; wavenet_condition_dsp: the same again in its condition DSP: 16.
    synthetic_wavenet_features: array 1 (bottleneck 2): Tanh gated by Sigmoid, PReLU blended by Softsign, Hardswish;
    array 2: 2 SiLU layers of 3 channels; post head ReLU: 2 tanh, 2 + 6 sigmoid.
-   synthetic_convnet_bn: 4 Tanh blocks of 4 channels: 16. A2 (LeakyReLU) and the Linear FIR: none. */
+   synthetic_convnet_bn: 4 Tanh blocks of 4 channels: 16. A2 (LeakyReLU) and the Linear FIR: none.
+   The recurrent step, LSTM only: 4H x H = 36 products over h, then a sigmoid and tanh(c) (two fast tanh when fast). */
 static void test_activation_counts(void** state) {
   (void)state;
   static const struct {
     const char* name;
     bool fast;
-    double tanh, sigmoid, fast_tanh;
-  } cases[] = {{"lstm", false, 6, 9, 0},
-               {"lstm", true, 0, 0, 15},
-               {"wavenet_a1_standard", false, 240, 0, 0},
-               {"wavenet_a1_standard", true, 0, 0, 240},
-               {"wavenet", false, 8, 0, 0},
-               {"wavenet_condition_dsp", false, 16, 0, 0},
-               {"synthetic_wavenet_features", false, 2, 8, 0},
-               {"synthetic_convnet_bn", false, 16, 0, 0},
-               {"synthetic_linear_rf700", false, 0, 0, 0},
-               {"A2", false, 0, 0, 0}};
+    double tanh, sigmoid, fast_tanh, step_macs, step_tanh, step_sigmoid, step_fast;
+  } cases[] = {{"lstm", false, 6, 9, 0, 36, 1, 1, 0},
+               {"lstm", true, 0, 0, 15, 36, 0, 0, 2},
+               {"wavenet_a1_standard", false, 240, 0, 0, 0, 0, 0, 0},
+               {"wavenet_a1_standard", true, 0, 0, 240, 0, 0, 0, 0},
+               {"wavenet", false, 8, 0, 0, 0, 0, 0, 0},
+               {"wavenet_condition_dsp", false, 16, 0, 0, 0, 0, 0, 0},
+               {"synthetic_wavenet_features", false, 2, 8, 0, 0, 0, 0, 0},
+               {"synthetic_convnet_bn", false, 16, 0, 0, 0, 0, 0, 0},
+               {"synthetic_linear_rf700", false, 0, 0, 0, 0, 0, 0, 0},
+               {"A2", false, 0, 0, 0, 0, 0, 0, 0}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     TriodeLoadOptions options;
     triode_load_options_init(&options);
@@ -269,13 +270,17 @@ static void test_activation_counts(void** state) {
     assert_true(c.tanh == cases[i].tanh);
     assert_true(c.sigmoid == cases[i].sigmoid);
     assert_true(c.fast_tanh == cases[i].fast_tanh);
+    assert_true(c.step_multiply_adds == cases[i].step_macs);
+    assert_true(c.step_tanh == cases[i].step_tanh);
+    assert_true(c.step_sigmoid == cases[i].step_sigmoid);
+    assert_true(c.step_fast_tanh == cases[i].step_fast);
     triode_instance_free(inst);
     triode_model_free(m);
   }
 }
 
-/* Activation rates: measured for every level that runs here, 0 for the others, for unknown names and for cheap
-   activations (they have no kernel of their own to measure). */
+/* Activation rates and latencies: measured for every level that runs here, 0 for the others, for unknown names and
+   for cheap activations (they have no kernel of their own to measure). */
 static void test_activation_rate(void** state) {
   (void)state;
   static const char* const levels[] = {"scalar", "sse2", "avx2", "avx512", "neon"};
@@ -283,11 +288,15 @@ static void test_activation_rate(void** state) {
   for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++)
     for (size_t j = 0; j < sizeof names / sizeof names[0]; j++) {
       const double rate = triode_isa_activation_rate(levels[i], names[j], 0.005);
-      printf("%s %s: %.1f M values/s\n", levels[i], names[j], rate / 1e6);
-      if (triode_isa_supported(levels[i]))
+      const double latency = triode_isa_activation_latency(levels[i], names[j], 0.005);
+      printf("%s %s: %.1f M values/s, %.2f ns a dependent evaluation\n", levels[i], names[j], rate / 1e6, 1e9 * latency);
+      if (triode_isa_supported(levels[i])) {
         assert_true(rate > 1e5); /* any core, even emulated */
-      else
+        assert_true(latency > 0.0 && latency < 1e-4);
+      } else {
         assert_true(rate == 0.0);
+        assert_true(latency == 0.0);
+      }
     }
   const char* best = triode_isa_supported("avx512") ? "avx512" : triode_isa_supported("neon") ? "neon" : "scalar";
   assert_true(triode_isa_activation_rate(best, "ReLU", 0.005) == 0.0);
@@ -295,6 +304,9 @@ static void test_activation_rate(void** state) {
   assert_true(triode_isa_activation_rate(best, NULL, 0.005) == 0.0);
   assert_true(triode_isa_activation_rate(NULL, "Tanh", 0.005) == 0.0);
   assert_true(triode_isa_activation_rate("no-such-level", "Tanh", 0.005) == 0.0);
+  assert_true(triode_isa_activation_latency(best, "ReLU", 0.005) == 0.0);
+  assert_true(triode_isa_activation_latency(best, NULL, 0.005) == 0.0);
+  assert_true(triode_isa_activation_latency(NULL, "Sigmoid", 0.005) == 0.0);
 }
 
 static void test_describe(void** state) {

@@ -121,7 +121,7 @@ compare_doubles(const void* a, const void* b)
   return (x > y) - (x < y);
 }
 
-/* This core's rates at `isa`, measured on first use (0.2 s of multiply-adds, 0.1 s of each activation) and kept
+/* This core's rates at `isa`, measured on first use (0.2 s of multiply-adds, 0.15 s for each activation) and kept
    for the run. NULL only if more levels are asked for than exist. */
 static const BenchRates*
 rates_of(Bench* b, const char* isa)
@@ -137,27 +137,44 @@ rates_of(Bench* b, const char* isa)
   p->tanh = triode_isa_activation_rate(isa, "Tanh", 0.1);
   p->sigmoid = triode_isa_activation_rate(isa, "Sigmoid", 0.1);
   p->fast_tanh = triode_isa_activation_rate(isa, "Fasttanh", 0.1);
+  p->tanh_latency = triode_isa_activation_latency(isa, "Tanh", 0.05);
+  p->sigmoid_latency = triode_isa_activation_latency(isa, "Sigmoid", 0.05);
+  p->fast_tanh_latency = triode_isa_activation_latency(isa, "Fasttanh", 0.05);
   return p;
+}
+
+/* Seconds for `n` evaluations at `per` seconds each; false when n > 0 and `per` is unknown. */
+static bool
+add_time(double* seconds, double n, double per)
+{
+  if (n <= 0.0)
+    return true;
+  if (per <= 0.0)
+    return false;
+  *seconds += n * per;
+  return true;
 }
 
 /* The ceiling of a record: the RTF if every multiply-add ran at the peak rate and every activation at its measured
    rate, one after the other (both run mostly on the same multiply-add units). Loads, stores and the element-wise
-   work are left out, so a model runs below it; how far below says how much is left to gain. 0 when a rate the
-   model needs is unknown. */
+   work are left out, so a model runs below it; how far below says how much is left to gain. A recurrent model is
+   also bounded by its step: the step's products at the peak rate, then its activations' latencies, one after the
+   other (the cell's element-wise updates on that chain left out); the lower of the two bounds counts. 0 when a rate
+   the model needs is unknown. */
 static double
 ceiling_rtf(const BenchRates* p, const BenchRecord* r)
 {
-  if (!p || p->gmacs <= 0.0 || (r->tanh > 0.0 && p->tanh <= 0.0) || (r->sigmoid > 0.0 && p->sigmoid <= 0.0) ||
-      (r->fast_tanh > 0.0 && p->fast_tanh <= 0.0))
+  const TriodeActivationCounts* w = &r->work;
+  if (!p || p->gmacs <= 0.0)
     return 0.0;
-  double seconds = r->macs / (p->gmacs * 1e9); /* per frame */
-  if (r->tanh > 0.0)
-    seconds += r->tanh / p->tanh;
-  if (r->sigmoid > 0.0)
-    seconds += r->sigmoid / p->sigmoid;
-  if (r->fast_tanh > 0.0)
-    seconds += r->fast_tanh / p->fast_tanh;
-  return seconds > 0.0 ? 1.0 / (seconds * r->sample_rate) : 0.0;
+  double frame = r->macs / (p->gmacs * 1e9), step = w->step_multiply_adds / (p->gmacs * 1e9);
+  bool known = add_time(&frame, w->tanh, p->tanh > 0.0 ? 1.0 / p->tanh : 0.0) &&
+               add_time(&frame, w->sigmoid, p->sigmoid > 0.0 ? 1.0 / p->sigmoid : 0.0) &&
+               add_time(&frame, w->fast_tanh, p->fast_tanh > 0.0 ? 1.0 / p->fast_tanh : 0.0) &&
+               add_time(&step, w->step_tanh, p->tanh_latency) && add_time(&step, w->step_sigmoid, p->sigmoid_latency) &&
+               add_time(&step, w->step_fast_tanh, p->fast_tanh_latency);
+  const double seconds = step > frame ? step : frame;
+  return known && seconds > 0.0 ? 1.0 / (seconds * r->sample_rate) : 0.0;
 }
 
 /* Resets for `block`, warms up, times the runs; fills the speed and memory fields. */
@@ -196,11 +213,7 @@ measure(Bench* b, Channels* ch, double rate, long block, BenchRecord* r)
   r->ns_per_sample = 1e9 * median / (double)frames;
   r->macs = triode_instance_multiply_adds(ch->instance);
   r->gmacs = r->macs * (double)frames / median / 1e9;
-  TriodeActivationCounts counts;
-  triode_instance_activation_counts(ch->instance, &counts);
-  r->tanh = counts.tanh;
-  r->sigmoid = counts.sigmoid;
-  r->fast_tanh = counts.fast_tanh;
+  triode_instance_activation_counts(ch->instance, &r->work);
   r->ceiling_rtf = ceiling_rtf(rates_of(b, r->isa), r);
   return CLI_OK;
 }

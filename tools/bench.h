@@ -6,6 +6,8 @@
 #ifndef TRIODE_TOOLS_BENCH_H
 #define TRIODE_TOOLS_BENCH_H
 
+#include <triode/triode.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -39,7 +41,7 @@ typedef struct {
   double macs;        /* multiply-adds per sample frame (triode_instance_multiply_adds) */
   double gmacs;       /* the rate reached: macs x frames per second / 1e9 */
   double peak_gmacs;  /* this core's register multiply-add rate at the level (triode_isa_fma_peak) */
-  double tanh, sigmoid, fast_tanh; /* activation evaluations per sample frame (triode_instance_activation_counts) */
+  TriodeActivationCounts work; /* activation evaluations per frame and the recurrent step */
   double ceiling_rtf; /* the RTF if the products ran at the peak and the activations at their measured rates, one
                          after the other; 0 when a rate is unknown */
   double load_ms;     /* parse + build of the model */
@@ -51,6 +53,7 @@ typedef struct {
   char isa[16];
   double gmacs;                    /* triode_isa_fma_peak / 1e9 */
   double tanh, sigmoid, fast_tanh; /* triode_isa_activation_rate, values per second */
+  double tanh_latency, sigmoid_latency, fast_tanh_latency; /* triode_isa_activation_latency, seconds */
 } BenchRates;
 
 typedef struct {

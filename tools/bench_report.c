@@ -28,6 +28,13 @@ ns_per_value(double rate, char* buf, size_t size)
   return buf;
 }
 
+/* Nanoseconds of a latency in seconds, or "-". */
+static const char*
+ns_latency(double seconds, char* buf, size_t size)
+{
+  return ns_per_value(seconds > 0.0 ? 1.0 / seconds : 0.0, buf, size);
+}
+
 /* The rates the "peak" and "ceiling" columns are set against. */
 static void
 print_peaks(const Bench* b, FILE* out)
@@ -37,15 +44,18 @@ print_peaks(const Bench* b, FILE* out)
   fputs("\nGMAC/s: multiply-adds of the model's convs and matrices per second; peak: that as a share of this core's\n"
         "register multiply-add rate at the level (independent multiply-adds, no memory traffic). ceiling: the RTF if\n"
         "every multiply-add ran at that rate and every tanh / sigmoid at its measured rate, one after the other (loads,\n"
-        "stores and element-wise work left out): an estimate of the most this core allows at that level (the scalar\n"
-        "level aside: the compiler vectorises some of its loops past its one-value rates). Measured here:\n",
+        "stores and element-wise work left out), or for a recurrent model, if lower, one step's products at that rate\n"
+        "then its activations' latencies: an estimate of the most this core allows at that level (the scalar level\n"
+        "aside: the compiler vectorises some of its loops past its one-value rates). Measured here (per value: rate,\n"
+        "then latency):\n",
         out);
   for (int i = 0; i < b->num_peaks; i++) {
     const BenchRates* p = &b->peaks[i];
-    char t[32], s[32], f[32];
-    fprintf(out, "  %-7s %.1f GMAC/s; per value: tanh %s, sigmoid %s, fast tanh %s\n", p->isa, p->gmacs,
-            ns_per_value(p->tanh, t, sizeof t), ns_per_value(p->sigmoid, s, sizeof s),
-            ns_per_value(p->fast_tanh, f, sizeof f));
+    char t[32], s[32], f[32], tl[32], sl[32], fl[32];
+    fprintf(out, "  %-7s %.1f GMAC/s; tanh %s / %s, sigmoid %s / %s, fast tanh %s / %s\n", p->isa, p->gmacs,
+            ns_per_value(p->tanh, t, sizeof t), ns_latency(p->tanh_latency, tl, sizeof tl),
+            ns_per_value(p->sigmoid, s, sizeof s), ns_latency(p->sigmoid_latency, sl, sizeof sl),
+            ns_per_value(p->fast_tanh, f, sizeof f), ns_latency(p->fast_tanh_latency, fl, sizeof fl));
   }
 }
 
@@ -114,9 +124,10 @@ record_json(const Bench* b, const BenchRecord* r)
   cJSON_AddNumberToObject(o, "multiply_adds_per_sample", r->macs);
   cJSON_AddNumberToObject(o, "gmacs", r->gmacs);
   cJSON_AddNumberToObject(o, "fma_peak_gmacs", r->peak_gmacs);
-  cJSON_AddNumberToObject(o, "tanh_per_sample", r->tanh);
-  cJSON_AddNumberToObject(o, "sigmoid_per_sample", r->sigmoid);
-  cJSON_AddNumberToObject(o, "fast_tanh_per_sample", r->fast_tanh);
+  cJSON_AddNumberToObject(o, "tanh_per_sample", r->work.tanh);
+  cJSON_AddNumberToObject(o, "sigmoid_per_sample", r->work.sigmoid);
+  cJSON_AddNumberToObject(o, "fast_tanh_per_sample", r->work.fast_tanh);
+  cJSON_AddNumberToObject(o, "step_multiply_adds", r->work.step_multiply_adds);
   if (r->ceiling_rtf > 0.0)
     cJSON_AddNumberToObject(o, "ceiling_rtf", r->ceiling_rtf);
   else

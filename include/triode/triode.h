@@ -275,13 +275,18 @@ typedef struct {
   double tanh;      /**< exact tanh: Tanh activations; an LSTM cell's candidate gate and its output tanh(c) */
   double sigmoid;   /**< exact logistic: Sigmoid and SiLU activations; an LSTM cell's input, forget, output gates */
   double fast_tanh; /**< the reference's fast tanh, and the fast sigmoid defined from it (models loaded fast) */
+  /** The recurrent step (LSTM): what one frame's state update waits on before the next frame's can start, for the
+      layer with the most of it; all 0 for models without recurrence. */
+  double step_multiply_adds; /**< the products that need the previous frame's state */
+  double step_tanh, step_sigmoid, step_fast_tanh; /**< activations on that chain, one after the other */
 } TriodeActivationCounts;
 
 /**
  * Fills `counts` with the instance's activation evaluations per sample frame at its current size (slimmable models
- * count their active size; cheap element-wise activations such as ReLU or LeakyReLU are not counted). With
- * triode_instance_multiply_adds() and the rates of triode_isa_fma_peak() and triode_isa_activation_rate(), the work
- * a frame costs at the least. Thread class: any; constant time.
+ * count their active size; cheap element-wise activations such as ReLU or LeakyReLU are not counted), and the
+ * recurrent step's chain. With triode_instance_multiply_adds() and the rates of triode_isa_fma_peak(),
+ * triode_isa_activation_rate() and triode_isa_activation_latency(), the time a frame costs at the least. Thread
+ * class: any; constant time.
  */
 TRIODE_API void
 triode_instance_activation_counts(const TriodeInstance* instance, TriodeActivationCounts* counts);
@@ -294,6 +299,15 @@ triode_instance_activation_counts(const TriodeInstance* instance, TriodeActivati
  */
 TRIODE_API double
 triode_isa_activation_rate(const char* isa, const char* activation, double seconds);
+
+/**
+ * Measures the latency of one activation at an instruction-set level, in seconds per evaluation: the level's own
+ * kernel applied to its own result in a chain on registers ("Tanh", "Sigmoid" or "Fasttanh"), for about `seconds`
+ * (clamped to 0.001..10). What a recurrent step waits on. Returns 0 for an unknown name, or a level that cannot run
+ * here. Occupies the calling thread for that time. Thread class: any but audio.
+ */
+TRIODE_API double
+triode_isa_activation_latency(const char* isa, const char* activation, double seconds);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,5 @@
-/* triode_isa_fma_peak and triode_isa_activation_rate: a core's rates at one instruction-set level, to set measured
-   speeds against (the bench's peak and ceiling columns). */
+/* triode_isa_fma_peak, triode_isa_activation_rate and triode_isa_activation_latency: a core's rates at one
+   instruction-set level, to set measured speeds against (the bench's peak and ceiling columns). */
 #include "core/model_impl.h"
 
 #include <string.h>
@@ -82,24 +82,49 @@ act_rounds(const void* ctx, long rounds)
   return r->values[0];
 }
 
+/* TRI_CHAIN_* of a measurable activation name (the .nam format's), or -1. */
+static int
+chain_kind(const char* activation)
+{
+  if (!activation) return -1;
+  if (strcmp(activation, "Tanh") == 0) return TRI_CHAIN_TANH;
+  if (strcmp(activation, "Sigmoid") == 0) return TRI_CHAIN_SIGMOID;
+  if (strcmp(activation, "Fasttanh") == 0) return TRI_CHAIN_FASTTANH;
+  return -1;
+}
+
 double
 triode_isa_activation_rate(const char* isa, const char* activation, double seconds)
 {
   const TriKernels* k = level_kernels(isa);
-  if (!k || !activation) return 0.0;
-  ActRun run = {NULL, NULL};
-  if (strcmp(activation, "Tanh") == 0)
-    run.map = k->tanh;
-  else if (strcmp(activation, "Sigmoid") == 0)
-    run.map = k->sigmoid;
-  else if (strcmp(activation, "Fasttanh") == 0)
-    run.map = k->fast_tanh;
-  else
-    return 0.0;
+  const int kind = chain_kind(activation);
+  if (!k || kind < 0) return 0.0;
+  ActRun run = {kind == TRI_CHAIN_TANH ? k->tanh : kind == TRI_CHAIN_SIGMOID ? k->sigmoid : k->fast_tanh, NULL};
   /* Values of a typical pre-activation spread; the kernels have no branches on the value, so mapping the same
      buffer again (its values drifting towards a fixed point) costs the same. */
   float values[ACT_RUN];
   for (int i = 0; i < ACT_RUN; ++i) values[i] = -4.0f + 8.0f * (float)i / (float)ACT_RUN;
   run.values = values;
   return best_rate(act_rounds, &run, ACT_RUN, seconds);
+}
+
+typedef struct {
+  const TriKernels* k;
+  int kind;
+} ActChain;
+
+static float
+chain_rounds(const void* ctx, long rounds)
+{
+  const ActChain* c = ctx;
+  return c->k->act_chain(c->kind, rounds * 64); /* a round: 64 evaluations */
+}
+
+double
+triode_isa_activation_latency(const char* isa, const char* activation, double seconds)
+{
+  const ActChain c = {level_kernels(isa), chain_kind(activation)};
+  if (!c.k || c.kind < 0) return 0.0;
+  const double rate = best_rate(chain_rounds, &c, 64.0, seconds);
+  return rate > 0.0 ? 1.0 / rate : 0.0;
 }

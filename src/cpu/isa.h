@@ -31,6 +31,7 @@ typedef struct {
    The layer's constant part: built once per instance (the history offsets depend on its row stride), so a block
    only passes the pointers of TriWnIo. */
 enum { TRI_FUSED_TANH, TRI_FUSED_FASTTANH, TRI_FUSED_LEAKY };
+enum { TRI_CHAIN_TANH, TRI_CHAIN_SIGMOID, TRI_CHAIN_FASTTANH };
 enum { TRI_FUSED_MAX_C = 16 }; /* the widest on any level; TriKernels.wn_max_c is this level's */
 typedef struct {
   int C;
@@ -123,6 +124,8 @@ typedef struct {
   int wn_max_c; /* widest layer wn_layer runs (8 or TRI_FUSED_MAX_C); wider ones take the unfused path */
   void (*lstm_run)(const TriLstmRun* r, int n);       /* n frames of an LSTM stack; see TriLstmRun */
   float (*fma_burst)(long rounds); /* rounds x fma_per_burst_round register multiply-adds (the peak rate) */
+  float (*act_chain)(int kind, long iters); /* iters dependent evaluations x = f(x) on a register (the latency);
+                                                kind: TRI_CHAIN_* */
   int fma_per_burst_round;
 } TriKernels;
 

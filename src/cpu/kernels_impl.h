@@ -33,5 +33,6 @@ const TriKernels TRI_FN(tri_kernels_) = {
   .wn_max_c = TRI_WN_MAX_C,
   .lstm_run = TRI_FN(lstm_run_),
   .fma_burst = TRI_FN(fma_burst_),
+  .act_chain = TRI_FN(act_chain_),
   .fma_per_burst_round = TRI_PEAK_CHAINS * TRI_VL,
 };

@@ -85,6 +85,23 @@ TRI_FN(v_fast_sigmoid_)(tri_vf x)
   return VMUL(VSET1(0.5f), VADD(TRI_FN(v_fast_tanh_)(VMUL(VSET1(0.5f), x)), VSET1(1.0f)));
 }
 
+/* `iters` evaluations each waiting on the last (triode_isa_activation_latency). tanh and the fast tanh drift towards
+   0 and the sigmoid towards its fixed point near 0.66, never reaching values that cost anything different. */
+static float
+TRI_FN(act_chain_)(int kind, long iters)
+{
+  tri_vf x = VSET1(0.5f);
+  if (kind == TRI_CHAIN_TANH)
+    for (long i = 0; i < iters; ++i) x = TRI_FN(v_tanh_)(x);
+  else if (kind == TRI_CHAIN_SIGMOID)
+    for (long i = 0; i < iters; ++i) x = TRI_FN(v_sigmoid_)(x);
+  else
+    for (long i = 0; i < iters; ++i) x = TRI_FN(v_fast_tanh_)(x);
+  float lanes[TRI_VL];
+  VSTORE(lanes, x);
+  return lanes[0];
+}
+
 /* Element-wise maps over n values. */
 #define TRI_MAP(name, expr)                                                                                          \
   static void TRI_FN(name)(float* p, int n)                                                                          \

@@ -310,6 +310,19 @@ lstm_activations(const TriNode* node, const void* state, TriodeActivationCounts*
       counts->tanh += 2.0 * H;
     }
   }
+  /* A step: the gate products over h, then the gates' activations (the sigmoids and the candidate's tanh side by
+     side: the slower one, a sigmoid), then tanh(c). The layers of a stack overlap across frames, so the longest
+     layer's step bounds a frame; they all have the model's H. */
+  const double H = m->hidden;
+  TriodeActivationCounts step = {0};
+  step.step_multiply_adds = 4.0 * H * H;
+  if (m->fast) {
+    step.step_fast_tanh = 2.0;
+  } else {
+    step.step_sigmoid = 1.0;
+    step.step_tanh = 1.0;
+  }
+  tri_step_max(counts, &step);
 }
 
 static long

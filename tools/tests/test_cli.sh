@@ -326,7 +326,7 @@ case_bench() {
   expect 0 "$TRIODE" json-check --array "$TMP/bench.json"
   for key in '"model"' '"isa"' '"block"' '"rtf"' '"ns_per_sample"' '"memory_bytes"' '"load_ms"' '"prewarm_ms"' \
     '"multiply_adds_per_sample"' '"gmacs"' '"fma_peak_gmacs"' '"tanh_per_sample"' '"sigmoid_per_sample"' \
-    '"fast_tanh_per_sample"' '"ceiling_rtf"'; do
+    '"fast_tanh_per_sample"' '"step_multiply_adds"' '"ceiling_rtf"'; do
     grep -q "$key" "$TMP/bench.json" || fail "bench --json lacks $key"
   done
   # --isa all: a measured row for every level this CPU runs, which the explicit list tells apart from skipped.
