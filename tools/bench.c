@@ -121,6 +121,13 @@ compare_doubles(const void* a, const void* b)
   return (x > y) - (x < y);
 }
 
+/* 1 / rate, or 0 for an unknown (0) rate. */
+static double
+seconds_per_value(double rate)
+{
+  return rate > 0.0 ? 1.0 / rate : 0.0;
+}
+
 /* This core's rates at `isa`, measured on first use (0.2 s of multiply-adds, 0.15 s for each activation) and kept
    for the run. NULL only if more levels are asked for than exist. */
 static const BenchRates*
@@ -134,9 +141,9 @@ rates_of(Bench* b, const char* isa)
   BenchRates* p = &b->peaks[b->num_peaks++];
   snprintf(p->isa, sizeof p->isa, "%s", isa);
   p->gmacs = triode_isa_fma_peak(isa, 0.2) / 1e9;
-  p->tanh = triode_isa_activation_rate(isa, "Tanh", 0.1);
-  p->sigmoid = triode_isa_activation_rate(isa, "Sigmoid", 0.1);
-  p->fast_tanh = triode_isa_activation_rate(isa, "Fasttanh", 0.1);
+  p->tanh = seconds_per_value(triode_isa_activation_rate(isa, "Tanh", 0.1));
+  p->sigmoid = seconds_per_value(triode_isa_activation_rate(isa, "Sigmoid", 0.1));
+  p->fast_tanh = seconds_per_value(triode_isa_activation_rate(isa, "Fasttanh", 0.1));
   p->tanh_latency = triode_isa_activation_latency(isa, "Tanh", 0.05);
   p->sigmoid_latency = triode_isa_activation_latency(isa, "Sigmoid", 0.05);
   p->fast_tanh_latency = triode_isa_activation_latency(isa, "Fasttanh", 0.05);
@@ -168,9 +175,8 @@ ceiling_rtf(const BenchRates* p, const BenchRecord* r)
   if (!p || p->gmacs <= 0.0)
     return 0.0;
   double frame = r->macs / (p->gmacs * 1e9), step = w->step_multiply_adds / (p->gmacs * 1e9);
-  bool known = add_time(&frame, w->tanh, p->tanh > 0.0 ? 1.0 / p->tanh : 0.0) &&
-               add_time(&frame, w->sigmoid, p->sigmoid > 0.0 ? 1.0 / p->sigmoid : 0.0) &&
-               add_time(&frame, w->fast_tanh, p->fast_tanh > 0.0 ? 1.0 / p->fast_tanh : 0.0) &&
+  bool known = add_time(&frame, w->tanh, p->tanh) && add_time(&frame, w->sigmoid, p->sigmoid) &&
+               add_time(&frame, w->fast_tanh, p->fast_tanh) &&
                add_time(&step, w->step_tanh, p->tanh_latency) && add_time(&step, w->step_sigmoid, p->sigmoid_latency) &&
                add_time(&step, w->step_fast_tanh, p->fast_tanh_latency);
   const double seconds = step > frame ? step : frame;
@@ -241,7 +247,7 @@ bench_isa(Bench* b, Channels* ch, const char* isa, const BenchRecord* model_reco
     char what[64];
     snprintf(what, sizeof what, "%s, block %ld", r.isa, r.block);
     show_progress(b, r.model, what);
-    const BenchRates* rates = rates_of(b, r.isa); /* before the timed passes: 0.5 s of full-load work */
+    const BenchRates* rates = rates_of(b, r.isa); /* before the timed passes: 0.65 s of full-load work */
     r.peak_gmacs = rates ? rates->gmacs : 0.0;
     int rc = measure(b, ch, r.sample_rate, r.block, &r);
     b->steps_done++;

@@ -43,7 +43,7 @@ typedef struct {
   double peak_gmacs;  /* this core's register multiply-add rate at the level (triode_isa_fma_peak) */
   TriodeActivationCounts work; /* activation evaluations per frame and the recurrent step */
   double ceiling_rtf; /* the RTF if the products ran at the peak and the activations at their measured rates, one
-                         after the other; 0 when a rate is unknown */
+                         after the other, or what a recurrent step allows if lower; 0 when a rate is unknown */
   double load_ms;     /* parse + build of the model */
   double prewarm_ms;  /* instance creation, including its prewarm */
 } BenchRecord;
@@ -52,8 +52,10 @@ typedef struct {
 typedef struct {
   char isa[16];
   double gmacs;                    /* triode_isa_fma_peak / 1e9 */
-  double tanh, sigmoid, fast_tanh; /* triode_isa_activation_rate, values per second */
-  double tanh_latency, sigmoid_latency, fast_tanh_latency; /* triode_isa_activation_latency, seconds */
+  /* Seconds per value at full rate (1 / triode_isa_activation_rate) and per dependent evaluation
+     (triode_isa_activation_latency); 0 when unknown. */
+  double tanh, sigmoid, fast_tanh;
+  double tanh_latency, sigmoid_latency, fast_tanh_latency;
 } BenchRates;
 
 typedef struct {

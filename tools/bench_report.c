@@ -17,22 +17,15 @@ print_conditions(const Bench* b, FILE* out)
           o->seconds, BENCH_SIGNAL_PEAK_DBFS, o->runs, o->runs == 1 ? "" : "es", o->fast_tanh ? "fast" : "exact");
 }
 
-/* Nanoseconds per value of an activation rate, or "-". */
+/* Seconds as nanoseconds, or "-" when unknown (0). */
 static const char*
-ns_per_value(double rate, char* buf, size_t size)
+ns_text(double seconds, char* buf, size_t size)
 {
-  if (rate > 0.0)
-    snprintf(buf, size, "%.2f ns", 1e9 / rate);
+  if (seconds > 0.0)
+    snprintf(buf, size, "%.2f ns", 1e9 * seconds);
   else
     snprintf(buf, size, "-");
   return buf;
-}
-
-/* Nanoseconds of a latency in seconds, or "-". */
-static const char*
-ns_latency(double seconds, char* buf, size_t size)
-{
-  return ns_per_value(seconds > 0.0 ? 1.0 / seconds : 0.0, buf, size);
 }
 
 /* The rates the "peak" and "ceiling" columns are set against. */
@@ -53,9 +46,9 @@ print_peaks(const Bench* b, FILE* out)
     const BenchRates* p = &b->peaks[i];
     char t[32], s[32], f[32], tl[32], sl[32], fl[32];
     fprintf(out, "  %-7s %.1f GMAC/s; tanh %s / %s, sigmoid %s / %s, fast tanh %s / %s\n", p->isa, p->gmacs,
-            ns_per_value(p->tanh, t, sizeof t), ns_latency(p->tanh_latency, tl, sizeof tl),
-            ns_per_value(p->sigmoid, s, sizeof s), ns_latency(p->sigmoid_latency, sl, sizeof sl),
-            ns_per_value(p->fast_tanh, f, sizeof f), ns_latency(p->fast_tanh_latency, fl, sizeof fl));
+            ns_text(p->tanh, t, sizeof t), ns_text(p->tanh_latency, tl, sizeof tl), ns_text(p->sigmoid, s, sizeof s),
+            ns_text(p->sigmoid_latency, sl, sizeof sl), ns_text(p->fast_tanh, f, sizeof f),
+            ns_text(p->fast_tanh_latency, fl, sizeof fl));
   }
 }
 

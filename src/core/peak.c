@@ -84,7 +84,7 @@ act_rounds(const void* ctx, long rounds)
 
 /* TRI_CHAIN_* of a measurable activation name (the .nam format's), or -1. */
 static int
-chain_kind(const char* activation)
+act_kind(const char* activation)
 {
   if (!activation) return -1;
   if (strcmp(activation, "Tanh") == 0) return TRI_CHAIN_TANH;
@@ -97,7 +97,7 @@ double
 triode_isa_activation_rate(const char* isa, const char* activation, double seconds)
 {
   const TriKernels* k = level_kernels(isa);
-  const int kind = chain_kind(activation);
+  const int kind = act_kind(activation);
   if (!k || kind < 0) return 0.0;
   ActRun run = {kind == TRI_CHAIN_TANH ? k->tanh : kind == TRI_CHAIN_SIGMOID ? k->sigmoid : k->fast_tanh, NULL};
   /* Values of a typical pre-activation spread; the kernels have no branches on the value, so mapping the same
@@ -123,7 +123,7 @@ chain_rounds(const void* ctx, long rounds)
 double
 triode_isa_activation_latency(const char* isa, const char* activation, double seconds)
 {
-  const ActChain c = {level_kernels(isa), chain_kind(activation)};
+  const ActChain c = {level_kernels(isa), act_kind(activation)};
   if (!c.k || c.kind < 0) return 0.0;
   const double rate = best_rate(chain_rounds, &c, 64.0, seconds);
   return rate > 0.0 ? 1.0 / rate : 0.0;

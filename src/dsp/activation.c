@@ -281,13 +281,3 @@ tri_act_count(const TriAct* act, double n, TriodeActivationCounts* counts)
   default: break; /* a few operations per value: element-wise work, like a bias */
   }
 }
-
-void
-tri_step_max(TriodeActivationCounts* counts, const TriodeActivationCounts* step)
-{
-  if (step->step_multiply_adds <= counts->step_multiply_adds) return;
-  counts->step_multiply_adds = step->step_multiply_adds;
-  counts->step_tanh = step->step_tanh;
-  counts->step_sigmoid = step->step_sigmoid;
-  counts->step_fast_tanh = step->step_fast_tanh;
-}

@@ -50,10 +50,6 @@ void tri_act_apply(const TriAct* act, float* x, int ld, int rows, int n);
 /* The same through the dispatched kernels (vectorised tanh / sigmoid / SiLU; the rest are plain loops). */
 void tri_act_run(const TriKernels* k, const TriAct* act, float* x, int ld, int rows, int n);
 
-/* Keeps in `counts` the recurrent step (step_* fields) of `step` when it has more products than the one held: steps of
-   different nodes (a condition DSP, the models of a Sequential) run side by side, so the longest bounds a frame. */
-void tri_step_max(TriodeActivationCounts* counts, const TriodeActivationCounts* step);
-
 /* Adds `n` evaluations of the activation to the counter of its kind (cheap kinds are not counted). */
 void tri_act_count(const TriAct* act, double n, TriodeActivationCounts* counts);
 

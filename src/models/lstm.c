@@ -312,17 +312,14 @@ lstm_activations(const TriNode* node, const void* state, TriodeActivationCounts*
   }
   /* A step: the gate products over h, then the gates' activations (the sigmoids and the candidate's tanh side by
      side: the slower one, a sigmoid), then tanh(c). The layers of a stack overlap across frames, so the longest
-     layer's step bounds a frame; they all have the model's H. */
-  const double H = m->hidden;
-  TriodeActivationCounts step = {0};
-  step.step_multiply_adds = 4.0 * H * H;
-  if (m->fast) {
-    step.step_fast_tanh = 2.0;
-  } else {
-    step.step_sigmoid = 1.0;
-    step.step_tanh = 1.0;
-  }
-  tri_step_max(counts, &step);
+     layer's step bounds a frame; they all have the model's H. Steps of other nodes already counted (another LSTM in
+     a Sequential or a condition DSP) run side by side with this one: the one with more products is kept. */
+  const double step = 4.0 * m->hidden * m->hidden;
+  if (step <= counts->step_multiply_adds) return;
+  counts->step_multiply_adds = step;
+  counts->step_fast_tanh = m->fast ? 2.0 : 0.0;
+  counts->step_sigmoid = m->fast ? 0.0 : 1.0;
+  counts->step_tanh = m->fast ? 0.0 : 1.0;
 }
 
 static long
