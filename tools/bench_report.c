@@ -72,8 +72,8 @@ bench_print_table(const Bench* b, FILE* out)
     width = length > width ? length : width;
   }
   print_conditions(b, out);
-  fprintf(out, "%-*s  %-7s %6s %10s %10s %10s %8s %6s %11s %9s %11s\n", width, "model", "isa", "block", "RTF", "ceiling",
-          "ns/sample", "GMAC/s", "peak", "memory KiB", "load ms", "prewarm ms");
+  fprintf(out, "%-*s  %-7s %6s %10s %10s %10s %8s %6s %11s %9s %11s\n", width, "model", "isa", "block", "RTF",
+          "ceiling", "ns/sample", "GMAC/s", "peak", "memory KiB", "load ms", "prewarm ms");
   for (int i = 0; i < b->count; i++) {
     const BenchRecord* r = &b->records[i];
     if (r->skipped) {
